@@ -1,0 +1,755 @@
+/*
+ * engine.c: the simulation around TCP: the virtual clock and its event
+ * queue, the table of TCBs, ISNs, the scripted applications, and the
+ * public and test entry points of engine.h.  What TCP does with a segment
+ * or a timer lives in tcp_input.c, tcp_output.c and tcp_timer.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+#define SEC 1000000LL
+#define DEFAULT_LIMIT (4 * 3600 * SEC)
+
+/* ---- Event queue: a binary heap ordered by (time, queueing order) ---- */
+
+static bool ev_before(const struct event *a, const struct event *b)
+{
+	return a->t != b->t ? a->t < b->t : a->order < b->order;
+}
+
+void engine_push(struct engine *e, const struct event *ev)
+{
+	if (e->nheap == e->capheap) {
+		e->capheap = e->capheap ? 2 * e->capheap : 64;
+		e->heap = realloc(e->heap, e->capheap * sizeof *e->heap);
+		if (!e->heap)
+			abort();
+	}
+	size_t i = e->nheap++;
+	e->heap[i] = *ev;
+	e->heap[i].order = e->order++;
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (!ev_before(&e->heap[i], &e->heap[parent]))
+			break;
+		struct event tmp = e->heap[i];
+		e->heap[i] = e->heap[parent];
+		e->heap[parent] = tmp;
+		i = parent;
+	}
+}
+
+static void heap_pop(struct engine *e, struct event *out)
+{
+	*out = e->heap[0];
+	e->heap[0] = e->heap[--e->nheap];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, min = i;
+		if (l < e->nheap && ev_before(&e->heap[l], &e->heap[min]))
+			min = l;
+		if (r < e->nheap && ev_before(&e->heap[r], &e->heap[min]))
+			min = r;
+		if (min == i)
+			break;
+		struct event tmp = e->heap[i];
+		e->heap[i] = e->heap[min];
+		e->heap[min] = tmp;
+		i = min;
+	}
+}
+
+/* ---- TCBs ---- */
+
+struct tcb *tcb_new(struct engine *e, int host)
+{
+	if (e->ntcbs == e->captcbs) {
+		e->captcbs = e->captcbs ? 2 * e->captcbs : 16;
+		e->tcbs = realloc(e->tcbs, (size_t)e->captcbs * sizeof *e->tcbs);
+		if (!e->tcbs)
+			abort();
+	}
+	struct tcb *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->handle = e->ntcbs;
+	t->host = host;
+	t->state = TCP_CLOSED;
+	t->listener = -1;
+	t->snd_wscale = t->rcv_wscale = -1;
+	t->snd_mss = 536;	/* RFC 9293 3.7.1: the default without an option */
+	t->rcv_wnd = e->prof.rcv_wnd;
+	t->rto = e->prof.rto_initial;
+	t->quick = e->prof.quickack;
+	t->last_data_rcvd = -1;
+	t->error = APP_PENDING;
+	for (int i = 0; i < TIMER_NKINDS; i++)
+		t->timer[i] = NEVER;
+	e->tcbs[e->ntcbs++] = t;
+	return t;
+}
+
+struct tcb *tcb_get(const struct engine *e, int handle)
+{
+	return handle >= 0 && handle < e->ntcbs ? e->tcbs[handle] : NULL;
+}
+
+/* The live connection on `host` that seg (arriving there) belongs to. */
+struct tcb *tcb_lookup(const struct engine *e, int host, const struct segment *seg)
+{
+	for (int i = e->ntcbs - 1; i >= 0; i--) {
+		struct tcb *t = e->tcbs[i];
+		if (t->host == host && t->state != TCP_CLOSED &&
+		    t->state != TCP_LISTEN && t->local.port == seg->dst.port &&
+		    endpoint_eq(&t->remote, &seg->src))
+			return t;
+	}
+	return NULL;
+}
+
+struct tcb *tcb_listener(const struct engine *e, int host, uint16_t port)
+{
+	for (int i = 0; i < e->ntcbs; i++) {
+		struct tcb *t = e->tcbs[i];
+		if (t->host == host && t->state == TCP_LISTEN && t->local.port == port)
+			return t;
+	}
+	return NULL;
+}
+
+void tcb_set_state(struct engine *e, struct tcb *t, enum tcp_state to,
+    const char *cause)
+{
+	if (t->state == to)
+		return;
+	trace_add_state(e->tr, e->now, t->conn, t->side, t->state, to, cause);
+	t->state = to;
+}
+
+static void queue_leave(struct engine *e, struct tcb *t)
+{
+	struct tcb *l = tcb_get(e, t->listener);
+	if (l && t->queue == Q_SYN)
+		l->syn_q--;
+	else if (l && t->queue == Q_ACCEPT)
+		l->acc_q--;
+	t->queue = Q_NONE;
+}
+
+void tcb_close(struct engine *e, struct tcb *t, const char *cause, int error)
+{
+	timer_cancel_all(e, t);
+	queue_leave(e, t);
+	tcb_set_state(e, t, TCP_CLOSED, cause);
+	if (!t->orphan && error != APP_PENDING)
+		t->error = error;
+}
+
+void tcb_drop_child(struct engine *e, struct tcb *t, const char *cause)
+{
+	timer_cancel_all(e, t);
+	queue_leave(e, t);
+	tcb_set_state(e, t, TCP_LISTEN, cause);
+	t->state = TCP_CLOSED;	/* the listener lives on; this TCB does not */
+}
+
+/* ---- Identities: ISNs and connection ids ---- */
+
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t fourtuple_hash(uint64_t secret, const struct endpoint *a,
+    const struct endpoint *b)
+{
+	uint64_t h = secret;
+	for (int i = 0; i < 16; i++)
+		h = mix64(h ^ ((uint64_t)a->addr[i] << 8 | b->addr[i]));
+	return mix64(h ^ ((uint64_t)a->port << 16 | b->port));
+}
+
+/*
+ * RFC 6528: ISN = M + F(4-tuple, secret), M a clock.  The textbook clock
+ * ticks every 4 us; Linux uses nanoseconds / 64.  Both make a new
+ * incarnation of a four-tuple start above the old one.
+ */
+uint32_t engine_isn(struct engine *e, int host, const struct endpoint *local,
+    const struct endpoint *remote)
+{
+	struct host *h = &e->hosts[host];
+	if (e->sc && e->sc->fixed_isn && !h->first_isn_used) {
+		h->first_isn_used = true;
+		return e->sc->isn[host];
+	}
+	uint64_t clock = e->prof.rto_linux ? (uint64_t)e->now * 1000 / 64
+					   : (uint64_t)e->now / 4;
+	return (uint32_t)(fourtuple_hash(e->secret, local, remote) + clock);
+}
+
+/* The trace connection a new SYN from `client` to `server` starts. */
+int engine_conn_for(struct engine *e, const struct endpoint *client,
+    const struct endpoint *server)
+{
+	return trace_add_conn(e->tr, client, server);
+}
+
+void engine_app_event(struct engine *e, const struct tcb *t, int host,
+    int call, int result, uint32_t arg)
+{
+	int conn = t ? t->conn : 0;
+	int side = t && t->conn ? t->side : host;
+	trace_add_app(e->tr, e->now, conn, side, call, result, arg);
+}
+
+/* ---- Applications ---- */
+
+static struct tcb *app_sock(struct engine *e, int host)
+{
+	return tcb_get(e, e->hosts[host].app_sock);
+}
+
+static struct tcb *app_connect(struct engine *e, int host)
+{
+	struct host *h = &e->hosts[host];
+	struct tcb *t = tcb_new(e, host);
+	t->local = h->ep;
+	t->remote = e->hosts[!host].ep;
+
+	/* Simultaneous open: the peer's SYN_SENT socket for the mirrored
+	 * four-tuple already has a connection id; this is its other end. */
+	t->conn = 0;
+	for (int i = 0; i < e->ntcbs - 1; i++) {
+		struct tcb *p = e->tcbs[i];
+		if (p->host != host && p->state == TCP_SYN_SENT &&
+		    endpoint_eq(&p->local, &t->remote) &&
+		    endpoint_eq(&p->remote, &t->local)) {
+			t->conn = p->conn;
+			t->side = !p->side;
+		}
+	}
+	if (!t->conn) {
+		t->conn = engine_conn_for(e, &t->local, &t->remote);
+		t->side = SIDE_CLIENT;
+	}
+	h->app_sock = t->handle;
+	engine_app_event(e, t, host, APP_CONNECT, APP_PENDING, 0);
+	t->iss = engine_isn(e, host, &t->local, &t->remote);
+	t->snd_una = t->iss;
+	t->snd_nxt = t->iss + 1;
+	t->snd_end = t->iss + 1;
+	tcb_set_state(e, t, TCP_SYN_SENT, "connect");
+	tcp_send_syn(e, t, 0);
+	return t;
+}
+
+static void app_listen(struct engine *e, int host, uint32_t backlog)
+{
+	struct host *h = &e->hosts[host];
+	struct tcb *t = tcb_new(e, host);
+	t->local = h->ep;
+	t->side = host;
+	int somax = e->prof.somaxconn;
+	t->backlog = (int)backlog < somax ? (int)backlog : somax;
+	h->listen_sock = h->app_sock = t->handle;
+	engine_app_event(e, t, host, APP_LISTEN, APP_PENDING, backlog);
+	if (tcb_listener(e, host, h->ep.port)) {
+		engine_app_event(e, t, host, APP_LISTEN, APP_EADDRINUSE, backlog);
+		return;
+	}
+	tcb_set_state(e, t, TCP_LISTEN, "listen");
+}
+
+/* The oldest connection in the accept queue of host's listener. */
+static struct tcb *accept_ready(struct engine *e, int host)
+{
+	struct tcb *best = NULL;
+	int l = e->hosts[host].listen_sock;
+	for (int i = 0; i < e->ntcbs; i++) {
+		struct tcb *t = e->tcbs[i];
+		if (t->listener == l && l >= 0 && t->queue == Q_ACCEPT &&
+		    (!best || t->queued_order < best->queued_order))
+			best = t;
+	}
+	return best;
+}
+
+static void app_close(struct engine *e, int host, struct tcb *t, bool full)
+{
+	int call = full ? APP_CLOSE : APP_SHUTDOWN;
+	engine_app_event(e, t, host, call, APP_PENDING, 0);
+	if (full)
+		e->hosts[host].app_sock = -1;
+	if (!t || t->state == TCP_CLOSED)
+		return;
+	if (full)
+		t->orphan = true;
+
+	switch (t->state) {
+	case TCP_LISTEN:
+		if (!full)
+			return;
+		/* Queued connections die with their listener: established
+		 * ones are reset, half-open ones forgotten (as Linux does). */
+		for (int i = 0; i < e->ntcbs; i++) {
+			struct tcb *c = e->tcbs[i];
+			if (c->listener != t->handle || c->queue == Q_NONE)
+				continue;
+			if (c->queue == Q_ACCEPT)
+				tcp_send_reset(e, c);
+			tcb_close(e, c, "listener-closed", APP_PENDING);
+		}
+		tcb_set_state(e, t, TCP_CLOSED, "close");
+		if (e->hosts[host].listen_sock == t->handle)
+			e->hosts[host].listen_sock = -1;
+		return;
+	case TCP_SYN_SENT:
+		tcb_close(e, t, full ? "close" : "shutdown", APP_PENDING);
+		return;
+	default:
+		break;
+	}
+	if (full && t->unread > 0 && tcp_state_synchronized(t->state)) {
+		/* RFC 2525 2.17: unread data means the peer's work was lost;
+		 * say so with a RST instead of a polite FIN. */
+		tcp_send_reset(e, t);
+		tcb_close(e, t, "close-unread-data", APP_PENDING);
+		return;
+	}
+	if (t->fin_queued) {
+		/* Already shut down for writing; close() only orphans it. */
+		if (full && t->state == TCP_FIN_WAIT_2 && e->prof.fin_timeout > 0)
+			timer_arm(e, t, TIMER_FIN_WAIT_2, e->prof.fin_timeout);
+		return;
+	}
+	t->fin_queued = true;
+	if (t->state == TCP_CLOSE_WAIT)
+		tcb_set_state(e, t, TCP_LAST_ACK, full ? "close" : "shutdown");
+	else
+		tcb_set_state(e, t, TCP_FIN_WAIT_1, full ? "close" : "shutdown");
+	tcp_output(e, t);
+}
+
+static void app_abort(struct engine *e, int host, struct tcb *t)
+{
+	engine_app_event(e, t, host, APP_ABORT, APP_PENDING, 0);
+	e->hosts[host].app_sock = -1;
+	if (!t || t->state == TCP_CLOSED)
+		return;
+	t->orphan = true;
+	if (t->state == TCP_LISTEN) {
+		tcb_set_state(e, t, TCP_CLOSED, "abort");
+		return;
+	}
+	if (t->state != TCP_SYN_SENT && t->state != TCP_TIME_WAIT)
+		tcp_send_reset(e, t);
+	tcb_close(e, t, "abort", APP_PENDING);
+}
+
+static void app_crash(struct engine *e, int host)
+{
+	engine_app_event(e, NULL, host, APP_CRASH, APP_PENDING, 0);
+	for (int i = 0; i < e->ntcbs; i++) {
+		struct tcb *t = e->tcbs[i];
+		if (t->host != host || t->state == TCP_CLOSED)
+			continue;
+		t->orphan = true;
+		timer_cancel_all(e, t);
+		t->queue = Q_NONE;
+		tcb_set_state(e, t, TCP_CLOSED, "crash");
+	}
+	e->hosts[host].app_sock = e->hosts[host].listen_sock = -1;
+}
+
+static void app_call(struct engine *e, int host, int call, uint32_t arg)
+{
+	struct tcb *t = app_sock(e, host);
+	switch (call) {
+	case APP_LISTEN:
+		app_listen(e, host, arg);
+		break;
+	case APP_CONNECT:
+		app_connect(e, host);
+		break;
+	case APP_ACCEPT:
+		/* The trigger did the accepting (see step_ready). */
+		break;
+	case APP_SEND:
+		engine_app_event(e, t, host, APP_SEND, APP_PENDING, arg);
+		if (!t || t->state == TCP_CLOSED || t->state == TCP_LISTEN ||
+		    t->fin_queued) {
+			engine_app_event(e, t, host, APP_SEND, APP_EPIPE, arg);
+			break;
+		}
+		t->snd_end += arg;
+		tcp_output(e, t);
+		break;
+	case APP_RECV:
+		if (t) {
+			engine_app_event(e, t, host, APP_RECV, APP_OK, t->unread);
+			t->unread = 0;
+		}
+		break;
+	case APP_SHUTDOWN:
+	case APP_CLOSE:
+		app_close(e, host, t, call == APP_CLOSE);
+		break;
+	case APP_ABORT:
+		app_abort(e, host, t);
+		break;
+	case APP_CRASH:
+		app_crash(e, host);
+		break;
+	case APP_KEEPALIVE:
+		engine_app_event(e, t, host, APP_KEEPALIVE, APP_PENDING, 0);
+		if (t) {
+			t->keepalive = true;
+			if (t->state == TCP_ESTABLISHED)
+				timer_keepalive_reset(e, t);
+		}
+		break;
+	}
+}
+
+/* Tell the application what happened to its connection, once. */
+static void report_results(struct engine *e, int host)
+{
+	struct tcb *t = app_sock(e, host);
+	if (!t || t->conn == 0)
+		return;
+	if (!t->connected_seen && tcp_state_synchronized(t->state) &&
+	    t->side == SIDE_CLIENT) {
+		t->connected_seen = true;
+		engine_app_event(e, t, host, APP_CONNECT, APP_OK, 0);
+	}
+	if (t->error != APP_PENDING) {
+		int call = t->connected_seen || t->passive ? APP_RECV : APP_CONNECT;
+		engine_app_event(e, t, host, call, t->error, 0);
+		t->error = APP_PENDING;	/* reported; not again */
+	}
+}
+
+/* Is the next step's trigger satisfied now?  Accepts as a side effect,
+ * like a blocking accept() returning. */
+static bool step_ready(struct engine *e, int host, const struct scen_step *s)
+{
+	struct tcb *t = app_sock(e, host);
+	switch (s->trigger) {
+	case TRIG_AT:
+	case TRIG_AFTER:
+		return true;
+	case TRIG_CONNECTED:
+		if (t && t->state == TCP_LISTEN) {
+			struct tcb *c = accept_ready(e, host);
+			if (!c)
+				return false;
+			queue_leave(e, c);
+			c->connected_seen = true;
+			e->hosts[host].app_sock = c->handle;
+			engine_app_event(e, c, host, APP_ACCEPT, APP_OK, 0);
+			return true;
+		}
+		return t && t->connected_seen;
+	case TRIG_DATA:
+		if (!t || t->unread == 0)
+			return false;
+		engine_app_event(e, t, host, APP_RECV, APP_OK, t->unread);
+		t->unread = 0;
+		return true;
+	case TRIG_EOF:
+		if (!t || !t->fin_received || t->eof_read)
+			return false;
+		if (t->unread)
+			engine_app_event(e, t, host, APP_RECV, APP_OK, t->unread);
+		t->unread = 0;
+		t->eof_read = true;
+		engine_app_event(e, t, host, APP_RECV, APP_OK, 0);
+		return true;
+	case TRIG_CLOSED:
+		return t && t->state == TCP_CLOSED;
+	}
+	return false;
+}
+
+/* Queue the next step of host's script if its trigger has come. */
+static void script_poll(struct engine *e, int host)
+{
+	struct host *h = &e->hosts[host];
+	if (!e->sc || h->step_queued)
+		return;
+	while (h->next_step < e->sc->nsteps &&
+	    e->sc->steps[h->next_step].side != host)
+		h->next_step++;
+	if (h->next_step >= e->sc->nsteps)
+		return;
+	const struct scen_step *s = &e->sc->steps[h->next_step];
+	if (!step_ready(e, host, s))
+		return;
+	struct event ev = { .kind = EV_STEP, .side = (uint8_t)host };
+	ev.t = s->trigger == TRIG_AT ? (s->delay > e->now ? s->delay : e->now)
+				     : e->now + s->delay;
+	h->step_queued = true;
+	engine_push(e, &ev);
+}
+
+static void script_run_step(struct engine *e, int host)
+{
+	struct host *h = &e->hosts[host];
+	const struct scen_step *s = &e->sc->steps[h->next_step];
+	h->step_queued = false;
+	h->next_step++;
+	app_call(e, host, s->call, s->arg);
+}
+
+/* ---- Running ---- */
+
+/* Process one event; false when nothing is left before the limit. */
+static bool engine_step(struct engine *e, int64_t until)
+{
+	if (e->nheap == 0 || e->heap[0].t > until)
+		return false;
+	struct event ev;
+	heap_pop(e, &ev);
+	e->now = ev.t;
+	switch (ev.kind) {
+	case EV_ARRIVE:
+		tcp_arrive(e, ev.host, &ev.seg, ev.conn, ev.side);
+		break;
+	case EV_TIMER: {
+		struct tcb *t = tcb_get(e, ev.tcb);
+		if (t && t->timer[ev.timer] == ev.deadline)
+			timer_fire(e, t, ev.timer);
+		break;
+	}
+	case EV_STEP:
+		script_run_step(e, ev.side);
+		break;
+	}
+	for (int host = 0; host < 2; host++) {
+		report_results(e, host);
+		script_poll(e, host);
+	}
+	return true;
+}
+
+static struct engine *engine_alloc(const struct profile *prof, struct trace *out,
+    uint64_t seed)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	if (!e)
+		abort();
+	e->prof = *prof;
+	e->tr = out;
+	e->deliver = true;
+	e->limit = DEFAULT_LIMIT;
+	rng_seed(&e->rng, seed);
+	e->secret = rng_next(&e->rng);
+	for (int i = 0; i < 2; i++)
+		e->hosts[i].app_sock = e->hosts[i].listen_sock = -1;
+	out->seed = seed;
+	snprintf(out->profile, sizeof out->profile, "%s", prof->name);
+	return e;
+}
+
+static void add_fault(struct engine *e, const struct scen_fault *f)
+{
+	e->faults = realloc(e->faults, (e->nfaults + 1) * sizeof *e->faults);
+	if (!e->faults)
+		abort();
+	e->faults[e->nfaults].f = *f;
+	e->faults[e->nfaults].matched = false;
+	e->nfaults++;
+}
+
+struct engine *engine_new(const struct engine_opts *o, struct trace *out,
+    struct tv_error *err)
+{
+	const struct scenario *sc = o->sc;
+	if (sc->ep[0].family != sc->ep[1].family) {
+		tv_error_set(err, "%s: client and server must both be IPv4 or both IPv6",
+		    sc->id);
+		return NULL;
+	}
+	struct engine *e = engine_alloc(o->prof, out, o->seed);
+	e->sc = sc;
+	if (o->limit > 0)
+		e->limit = o->limit;
+	for (int i = 0; i < 2; i++)
+		e->hosts[i].ep = sc->ep[i];
+	for (size_t i = 0; i < sc->nfaults; i++)
+		add_fault(e, &sc->faults[i]);
+	for (size_t i = 0; i < o->nfaults; i++)
+		add_fault(e, &o->faults[i]);
+	snprintf(out->source, sizeof out->source, "scenario:%s", sc->id);
+	for (int l = 0; l < 2; l++)
+		if (sc->title[l])
+			snprintf(out->title[l], sizeof out->title[l], "%s", sc->title[l]);
+	return e;
+}
+
+void engine_run(struct engine *e)
+{
+	for (int host = 0; host < 2; host++)
+		script_poll(e, host);
+	while (engine_step(e, e->limit))
+		;
+}
+
+int64_t engine_now(const struct engine *e)
+{
+	return e->now;
+}
+
+size_t engine_unmatched_faults(const struct engine *e,
+    const struct scen_fault **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->nfaults; i++) {
+		if (e->faults[i].matched)
+			continue;
+		if (n < max)
+			out[n] = &e->faults[i].f;
+		n++;
+	}
+	return n;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; i < e->ntcbs; i++)
+		free(e->tcbs[i]);
+	free(e->tcbs);
+	free(e->heap);
+	free(e->faults);
+	free(e);
+}
+
+/* ---- Bare engine for unit tests ---- */
+
+struct engine *engine_new_bare(const struct profile *prof, struct trace *out,
+    bool deliver)
+{
+	struct engine *e = engine_alloc(prof, out, 1);
+	e->deliver = deliver;
+	endpoint_parse("10.0.0.1:49152", &e->hosts[SIDE_CLIENT].ep);
+	endpoint_parse("10.0.0.2:80", &e->hosts[SIDE_SERVER].ep);
+	snprintf(out->source, sizeof out->source, "test");
+	return e;
+}
+
+int engine_force_listen(struct engine *e, int backlog)
+{
+	app_listen(e, SIDE_SERVER, (uint32_t)backlog);
+	return e->hosts[SIDE_SERVER].listen_sock;
+}
+
+int engine_force_conn(struct engine *e, int side, enum tcp_state st,
+    uint32_t iss, uint32_t irs)
+{
+	if (st <= TCP_LISTEN || st >= TCP_NSTATES)
+		return -1;
+	struct tcb *t = tcb_new(e, side);
+	t->local = e->hosts[side].ep;
+	t->remote = e->hosts[!side].ep;
+	t->side = side;
+	t->conn = side == SIDE_CLIENT ? trace_add_conn(e->tr, &t->local, &t->remote)
+				      : trace_add_conn(e->tr, &t->remote, &t->local);
+	t->iss = iss;
+	t->irs = irs;
+	t->snd_una = iss + (st != TCP_SYN_SENT && st != TCP_SYN_RCVD);
+	t->snd_nxt = t->snd_end = iss + 1;
+	t->rcv_nxt = irs + 1;
+	t->snd_wnd = e->prof.rcv_wnd;
+	t->snd_mss = e->prof.mss;
+	t->state = st;
+	t->connected_seen = tcp_state_synchronized(st);
+	e->hosts[side].app_sock = t->handle;
+
+	struct tcb *l = tcb_listener(e, side, t->local.port);
+	if (st == TCP_SYN_RCVD && l) {
+		t->passive = true;
+		t->listener = l->handle;
+		t->queue = Q_SYN;
+		l->syn_q++;
+	}
+	/* Everything from FIN_WAIT_1 on has sent a FIN, after close(). */
+	if (tcp_state_fin_sent(st)) {
+		t->fin_queued = t->orphan = true;
+		t->snd_nxt++;
+		if (st == TCP_FIN_WAIT_2 || st == TCP_TIME_WAIT)
+			t->snd_una = t->snd_nxt;
+	}
+	if (tcp_state_fin_received(st)) {
+		t->fin_received = t->eof_read = true;
+		t->rcv_nxt++;
+	}
+	/* As if the handshake had measured one round trip of the network. */
+	if (st >= TCP_ESTABLISHED)
+		timer_rtt_sample(e, t, e->prof.delay[0] + e->prof.delay[1]);
+	if (t->snd_una != t->snd_nxt)
+		timer_rtx_start(e, t);
+	if (st == TCP_TIME_WAIT)
+		timer_arm(e, t, TIMER_TIME_WAIT, 2 * e->prof.msl);
+	if (st == TCP_FIN_WAIT_2 && e->prof.fin_timeout > 0)
+		timer_arm(e, t, TIMER_FIN_WAIT_2, e->prof.fin_timeout);
+	return t->handle;
+}
+
+void engine_deliver(struct engine *e, int side, struct segment *seg)
+{
+	if (seg->src.family == 0)
+		seg->src = e->hosts[!side].ep;
+	if (seg->dst.family == 0)
+		seg->dst = e->hosts[side].ep;
+	struct tcb *t = tcb_lookup(e, side, seg);
+	int conn = t ? t->conn : 0;
+	for (size_t i = 0; !conn && i < e->tr->nconns; i++) {
+		const struct trace_conn *c = &e->tr->conns[i];
+		if (endpoint_eq(&c->ep[!side], &seg->src) &&
+		    endpoint_eq(&c->ep[side], &seg->dst))
+			conn = c->id;
+	}
+	if (!conn)
+		conn = side == SIDE_SERVER ? trace_add_conn(e->tr, &seg->src, &seg->dst)
+					   : trace_add_conn(e->tr, &seg->dst, &seg->src);
+	trace_add_segment(e->tr, e->now, conn, !side, seg, e->now, 0);
+	tcp_arrive(e, side, seg, conn, !side);
+}
+
+void engine_app(struct engine *e, int side, int h, enum app_call call,
+    uint32_t arg)
+{
+	if (h >= 0)
+		e->hosts[side].app_sock = h;
+	app_call(e, side, call, arg);
+}
+
+void engine_advance(struct engine *e, int64_t us)
+{
+	int64_t until = e->now + us;
+	while (engine_step(e, until))
+		;
+	e->now = until;
+}
+
+bool engine_view(const struct engine *e, int side, int h,
+    struct engine_tcb_view *out)
+{
+	const struct tcb *t = tcb_get(e, h);
+	if (!t || t->host != side)
+		return false;
+	*out = (struct engine_tcb_view){
+		.state = t->state, .conn = t->conn, .iss = t->iss, .irs = t->irs,
+		.snd_una = t->snd_una, .snd_nxt = t->snd_nxt, .snd_wnd = t->snd_wnd,
+		.rcv_nxt = t->rcv_nxt, .rcv_wnd = t->rcv_wnd,
+		.retransmits = t->retransmits, .rto = t->rto,
+	};
+	return true;
+}
