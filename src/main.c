@@ -1,0 +1,423 @@
+/*
+ * main.c: tcpviz's command line.  It finds the scenario, builds the
+ * profile, runs the engine and hands the trace to the chosen writer.
+ * This is the only place that decides to print an error and exit.
+ *
+ * Exit status: 0 done, 1 the work failed (unreadable file, write error),
+ * 2 the command line was wrong (unknown option, scenario or value).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "datadir.h"
+#include "engine.h"
+#include "profile.h"
+#include "scenario.h"
+#include "trace.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_SCENARIO "lifecycle"
+#define DEFAULT_SEED 1
+#define EXIT_USAGE 2
+
+enum output { OUT_TEXT, OUT_JSON, OUT_NONE };
+
+struct options {
+	enum output output;
+	bool output_chosen;
+	const char *pcap_path;
+	const char *profile;
+	const char **sets;
+	size_t nsets;
+	struct scen_fault *drops;
+	size_t ndrops;
+	bool has_seed;
+	uint64_t seed;
+	int width;
+	int lang;
+	bool list;
+	const char *check;
+	const char *scenario;
+};
+
+static const char *prog = "tcpviz";
+
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3), noreturn))
+#endif
+static void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static void die_error(int status, const struct tv_error *err)
+{
+	char buf[1024];
+	tv_error_format(err, buf, sizeof buf);
+	die(status, "%s", buf);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	    "Usage: %s [OPTION]... [SCENARIO]\n"
+	    "Show how TCP opens and closes connections, as a sequence diagram.\n"
+	    "SCENARIO is a scenario id (see --list) or a .tcpviz file; the\n"
+	    "default is '" DEFAULT_SCENARIO "'.\n"
+	    "\n"
+	    "Output:\n"
+	    "      --text             the sequence diagram as plain text (default)\n"
+	    "      --json             the trace as JSON Lines (tcpviz-trace)\n"
+	    "  -w FILE                write the segments as a pcap file\n"
+	    "      --width N          width of the text diagram (default 80)\n"
+	    "      --lang en|zh       language (default from LANG/LC_ALL/LANGUAGE)\n"
+	    "\n"
+	    "Scenario:\n"
+	    "      --list             list the scenarios\n"
+	    "      --check FILE       check a scenario file without showing it\n"
+	    "      --profile NAME     textbook, linux (default) or host\n"
+	    "      --set KEY=VALUE    override one profile value (repeatable)\n"
+	    "      --drop SIDE:KIND[#N]  lose a segment (repeatable): SIDE client or\n"
+	    "                         server; KIND SYN SYN-ACK ACK DATA FIN RST ANY;\n"
+	    "                         N counts that side's segments of that kind\n"
+	    "      --seed N           seed for random ISNs (default %d)\n"
+	    "\n"
+	    "  -h, --help             show this help and exit\n"
+	    "  -V, --version          show the version and exit\n"
+	    "\n"
+	    "Keys for --set (times in seconds, or with ms/us suffix):\n",
+	    prog, DEFAULT_SEED);
+	for (int i = 0; i < profile_nkeys(); i++)
+		fprintf(out, "  %-20s %s\n", profile_key_name(i), profile_key_help(i));
+	fprintf(out, "\nExit status: 0 ok, 1 failure, 2 bad command line.\n");
+}
+
+/* The language of the environment, as gettext would choose it. */
+static int env_lang(void)
+{
+	const char *vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0;
+	}
+	return 0;
+}
+
+static uint64_t parse_uint(const char *opt, const char *s, uint64_t max)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno || v > max)
+		die(EXIT_USAGE, "%s: expected a whole number up to %llu, got '%s'",
+		    opt, (unsigned long long)max, s);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	enum { O_TEXT = 256, O_JSON, O_LIST, O_CHECK, O_PROFILE, O_SET, O_DROP,
+	       O_SEED, O_WIDTH, O_LANG };
+	static const struct option longopts[] = {
+		{ "text", no_argument, NULL, O_TEXT },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "list", no_argument, NULL, O_LIST },
+		{ "check", required_argument, NULL, O_CHECK },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "set", required_argument, NULL, O_SET },
+		{ "drop", required_argument, NULL, O_DROP },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "width", required_argument, NULL, O_WIDTH },
+		{ "lang", required_argument, NULL, O_LANG },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tv_error err;
+	int c;
+
+	o->lang = env_lang();
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":hVw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_TEXT:
+		case O_JSON:
+			o->output = c == O_TEXT ? OUT_TEXT : OUT_JSON;
+			o->output_chosen = true;
+			break;
+		case 'w':
+			o->pcap_path = optarg;
+			break;
+		case O_LIST:
+			o->list = true;
+			break;
+		case O_CHECK:
+			o->check = optarg;
+			break;
+		case O_PROFILE:
+			o->profile = optarg;
+			break;
+		case O_SET:
+			o->sets = realloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
+			if (!o->sets)
+				die(1, "out of memory");
+			o->sets[o->nsets++] = optarg;
+			break;
+		case O_DROP:
+			o->drops = realloc(o->drops, (o->ndrops + 1) * sizeof *o->drops);
+			if (!o->drops)
+				die(1, "out of memory");
+			if (scen_fault_parse(optarg, &o->drops[o->ndrops], &err) < 0)
+				die(EXIT_USAGE, "--drop: %s", err.msg);
+			o->ndrops++;
+			break;
+		case O_SEED:
+			o->seed = parse_uint("--seed", optarg, UINT64_MAX);
+			o->has_seed = true;
+			break;
+		case O_WIDTH:
+			o->width = (int)parse_uint("--width", optarg, 1000);
+			if (o->width < 60)
+				die(EXIT_USAGE, "--width: at least 60 columns, got %d", o->width);
+			break;
+		case O_LANG:
+			if (strcmp(optarg, "en") == 0)
+				o->lang = 0;
+			else if (strcmp(optarg, "zh") == 0)
+				o->lang = 1;
+			else
+				die(EXIT_USAGE, "--lang: expected en or zh, got '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("tcpviz %s\n", PACKAGE_VERSION);
+			exit(0);
+		case ':':
+			die(EXIT_USAGE, "option '%s' needs a value (try --help)",
+			    argv[optind - 1]);
+		default:
+			if (optopt)
+				die(EXIT_USAGE, "unknown option '-%c' (try --help)", optopt);
+			die(EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->scenario = argv[optind++];
+	if (optind < argc)
+		die(EXIT_USAGE, "unexpected argument '%s' (one scenario at a time)",
+		    argv[optind]);
+	if (o->pcap_path && !o->output_chosen)
+		o->output = OUT_NONE;
+}
+
+static bool is_path(const char *s)
+{
+	size_t n = strlen(s);
+	return strchr(s, '/') || (n > 7 && strcmp(s + n - 7, ".tcpviz") == 0);
+}
+
+/* Load SCENARIO: a path, or an id looked up in the data directory. */
+static void load_scenario(const char *name, struct scenario *sc)
+{
+	struct tv_error err;
+	char dir[1024], path[1200];
+
+	if (is_path(name)) {
+		if (scenario_load(sc, name, &err) < 0)
+			die_error(EXIT_USAGE, &err);
+		return;
+	}
+	if (datadir_path(dir, sizeof dir, "scenarios") < 0)
+		die(1, "cannot find the scenario directory (set TCPVIZ_DATADIR)");
+	snprintf(path, sizeof path, "%s/%s.tcpviz", dir, name);
+	if (access(path, F_OK) < 0)
+		die(EXIT_USAGE, "unknown scenario '%s' (see --list)", name);
+	if (scenario_load(sc, path, &err) < 0)
+		die_error(1, &err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_scenarios(int lang)
+{
+	char dir[1024];
+	if (datadir_path(dir, sizeof dir, "scenarios") < 0)
+		die(1, "cannot find the scenario directory (set TCPVIZ_DATADIR)");
+	DIR *d = opendir(dir);
+	if (!d)
+		die(1, "%s: %s", dir, strerror(errno));
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".tcpviz") != 0)
+			continue;
+		names = realloc(names, (n + 1) * sizeof *names);
+		if (!names || !(names[n] = malloc(strlen(dir) + len + 2)))
+			die(1, "out of memory");
+		sprintf(names[n++], "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct scenario sc;
+		struct tv_error err;
+		if (scenario_load(&sc, names[i], &err) < 0) {
+			char buf[1024];
+			tv_error_format(&err, buf, sizeof buf);
+			fprintf(stderr, "%s: %s\n", prog, buf);
+		} else {
+			const char *title = sc.title[lang] ? sc.title[lang] : sc.title[0];
+			printf("%-22s %s  [%s]\n", sc.id, title ? title : "",
+			    sc.topics ? sc.topics : "");
+		}
+		scenario_free(&sc);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void build_profile(const struct options *o, const struct scenario *sc,
+    struct profile *p)
+{
+	struct tv_error err;
+	const char *name = o->profile ? o->profile
+				      : sc->profile[0] ? sc->profile : "linux";
+	if (profile_init(p, name, &err) < 0)
+		die_error(EXIT_USAGE, &err);
+	if (strcmp(name, "host") == 0)
+		profile_load_host(p, "/proc/sys/net/ipv4");
+	for (size_t i = 0; i < sc->nsets; i++)
+		if (profile_set(p, sc->sets[i], &err) < 0)
+			die(EXIT_USAGE, "%s: %s", sc->file ? sc->file : sc->id, err.msg);
+	for (size_t i = 0; i < o->nsets; i++)
+		if (profile_set(p, o->sets[i], &err) < 0)
+			die(EXIT_USAGE, "--set: %s", err.msg);
+}
+
+/* Write the pcap next to its final name, then rename: an interrupted
+ * run never leaves half a file under the name the user asked for. */
+static void write_pcap(const struct trace *tr, const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		die(1, "%s: %s", path, strerror(errno));
+	FILE *f = fdopen(fd, "wb");
+	if (!f || trace_write_pcap(tr, f) < 0 || fflush(f) != 0 || fsync(fd) != 0) {
+		int saved = errno;
+		unlink(tmp);
+		die(1, "%s: %s", path, strerror(saved));
+	}
+	fclose(f);
+	if (rename(tmp, path) < 0) {
+		int saved = errno;
+		unlink(tmp);
+		die(1, "%s: %s", path, strerror(saved));
+	}
+}
+
+/* Report faults that never matched a segment.  In a scenario file that
+ * is a mistake in the file; on the command line, a hint. */
+static int check_faults(const struct engine *e, const struct scenario *sc)
+{
+	const struct scen_fault *left[64];
+	size_t n = engine_unmatched_faults(e, left, 64);
+	int bad = 0;
+	for (size_t i = 0; i < n && i < 64; i++) {
+		char spec[32];
+		scen_fault_str(left[i], spec, sizeof spec);
+		if (left[i]->line > 0) {
+			fprintf(stderr, "%s:%d: '%s' never matched a segment\n",
+			    sc->file ? sc->file : sc->id, left[i]->line, spec);
+			bad = 1;
+		} else {
+			fprintf(stderr, "%s: warning: --drop %s never matched a segment\n",
+			    prog, spec);
+		}
+	}
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .output = OUT_TEXT, .seed = DEFAULT_SEED };
+	parse_args(argc, argv, &o);
+
+	if (o.list) {
+		list_scenarios(o.lang);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+
+	struct scenario sc;
+	scenario_init(&sc);
+	load_scenario(o.check ? o.check : o.scenario ? o.scenario : DEFAULT_SCENARIO,
+	    &sc);
+
+	struct profile prof;
+	build_profile(&o, &sc, &prof);
+	uint64_t seed = o.has_seed ? o.seed : sc.has_seed ? sc.seed : DEFAULT_SEED;
+
+	struct trace tr;
+	trace_init(&tr);
+	struct engine_opts eo = {
+		.sc = &sc, .prof = &prof, .seed = seed,
+		.faults = o.drops, .nfaults = o.ndrops,
+	};
+	struct tv_error err;
+	struct engine *e = engine_new(&eo, &tr, &err);
+	if (!e)
+		die_error(1, &err);
+	engine_run(e);
+	int status = check_faults(e, &sc);
+	engine_free(e);
+
+	if (o.check) {
+		if (!status)
+			printf("%s: ok\n", o.check);
+	} else {
+		if (o.pcap_path)
+			write_pcap(&tr, o.pcap_path);
+		struct trace_text_opts to = { .width = o.width, .lang = o.lang };
+		if (o.output == OUT_TEXT)
+			trace_write_text(&tr, stdout, &to);
+		else if (o.output == OUT_JSON)
+			trace_write_json(&tr, stdout);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(1, "write error: %s", strerror(errno));
+
+	trace_free(&tr);
+	scenario_free(&sc);
+	free(o.sets);
+	free(o.drops);
+	return status;
+}
