@@ -188,7 +188,7 @@ int profile_set(struct profile *p, const char *assignment, struct tv_error *err)
 	switch (k->type) {
 	case K_TIME:
 	case K_DELAY:
-		if (units_parse_time(val, strlen(val), &us) < 0) {
+		if (units_parse_time(val, &us, NULL) != UNITS_OK) {
 			tv_error_set(err, "%s: expected a time like 1.5 or 200ms, got '%s'",
 			    k->name, val);
 			return -1;

@@ -2,62 +2,69 @@
  * units.c: time parsing and printing by hand, because strtod and printf
  * follow LC_NUMERIC and a comma instead of a point would change a trace.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "units.h"
 
-#define MAX_US (1000000LL * 3600 * 1000000LL)	/* one million hours */
+#define SEC INT64_C(1000000)
+#define MAX_US (INT64_C(1000000) * 3600 * SEC)	/* one million hours */
 
-int units_parse_time(const char *s, size_t len, int64_t *us)
+static const struct {
+	const char *name;
+	int64_t us;
+} unit_table[] = {
+	{ "", SEC }, { "s", SEC }, { "ms", 1000 }, { "us", 1 },
+	{ "min", 60 * SEC }, { "h", 3600 * SEC },
+};
+
+static bool is_digit(char c)
 {
-	size_t i = 0;
-	int64_t whole = 0, frac = 0, frac_scale = 1;
-	int digits = 0, decimals = 0;
+	return c >= '0' && c <= '9';
+}
 
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-		if (whole > MAX_US / 10)
-			return -1;
-		whole = whole * 10 + (s[i] - '0');
-	}
-	if (i < len && s[i] == '.') {
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-			if (++decimals > 6)
-				return -1;
-			frac = frac * 10 + (s[i] - '0');
-			frac_scale *= 10;
-			digits++;
+enum units_error units_parse_time(const char *s, int64_t *out, const char **unit)
+{
+	uint64_t ip = 0, frac = 0, scale = 1;
+	bool digits = false, big = false, fine = false;
+	int64_t per = 0;
+
+	if (*s == '-')
+		return UNITS_NEGATIVE;
+	for (; is_digit(*s); s++, digits = true)
+		if ((ip = ip * 10 + (uint64_t)(*s - '0')) > (uint64_t)MAX_US)
+			big = true, ip = (uint64_t)MAX_US + 1;
+	if (*s == '.') {
+		if (!is_digit(s[1]))
+			return UNITS_GARBAGE;
+		/* Nine digits are finer than a microsecond in every unit. */
+		for (s++; is_digit(*s); s++, digits = true) {
+			if (scale < 1000000000u)
+				frac = frac * 10 + (uint64_t)(*s - '0'), scale *= 10;
+			else if (*s != '0')
+				fine = true;
 		}
 	}
-	if (digits == 0)
-		return -1;
-
-	static const struct {
-		const char *name;
-		int64_t us;
-	} unit[] = {
-		{ "", 1000000 }, { "s", 1000000 }, { "ms", 1000 }, { "us", 1 },
-		{ "min", 60000000 }, { "h", 3600000000LL },
-	};
-	const char *u = s + i;
-	size_t ulen = len - i;
-	for (size_t k = 0; k < sizeof unit / sizeof unit[0]; k++) {
-		if (strlen(unit[k].name) != ulen || memcmp(u, unit[k].name, ulen))
-			continue;
-		if (whole > MAX_US / unit[k].us)
-			return -1;
-		int64_t total = whole * unit[k].us;
-		/* Fractions finer than the unit's microsecond are refused
-		 * rather than rounded: 1.5us is not a time we can keep. */
-		if ((frac * unit[k].us) % frac_scale)
-			return -1;
-		total += frac * unit[k].us / frac_scale;
-		if (total > MAX_US)
-			return -1;
-		*us = total;
-		return 0;
-	}
-	return -1;
+	if (!digits)
+		return UNITS_GARBAGE;
+	if (unit)
+		*unit = s;
+	for (size_t k = 0; k < sizeof unit_table / sizeof unit_table[0]; k++)
+		if (strcmp(s, unit_table[k].name) == 0)
+			per = unit_table[k].us;
+	if (per == 0)
+		return (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ?
+		    UNITS_UNIT : UNITS_GARBAGE;
+	if (big || ip > (uint64_t)(MAX_US / per))
+		return UNITS_TOO_BIG;
+	if (fine || frac * (uint64_t)per % scale != 0)
+		return UNITS_TOO_FINE;
+	int64_t us = (int64_t)ip * per + (int64_t)(frac * (uint64_t)per / scale);
+	if (us > MAX_US)
+		return UNITS_TOO_BIG;
+	*out = us;
+	return UNITS_OK;
 }
 
 const char *units_format_time(int64_t us, char *buf, size_t len)
