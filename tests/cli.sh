@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# cli.sh: the command line as a user meets it: help, version, defaults,
+# one-line errors with exit status 2, pcap written whole, write errors.
+set -u
+: "${TCPVIZ:?}" "${top_srcdir:?}"
+[ -x "$TCPVIZ" ] || exit 77
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+ok() { printf 'ok: %s\n' "$1"; }
+bad() { printf 'FAIL: %s\n' "$1"; fail=1; }
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else bad "$desc"; fi
+}
+
+# expect_error STATUS PATTERN ARGS...: exactly one line on stderr that
+# matches PATTERN, nothing on stdout, and exit status STATUS.
+expect_error() {
+	local want=$1 pattern=$2
+	shift 2
+	"$TCPVIZ" "$@" >"$tmp/out" 2>"$tmp/err"
+	local got=$?
+	local lines
+	lines=$(wc -l <"$tmp/err")
+	if [ "$got" -ne "$want" ]; then
+		bad "tcpviz $* exited $got, expected $want"
+	elif [ "$lines" -ne 1 ]; then
+		bad "tcpviz $* printed $lines lines of error: $(cat "$tmp/err")"
+	elif ! grep -q -- "$pattern" "$tmp/err"; then
+		bad "tcpviz $*: '$(cat "$tmp/err")' does not match '$pattern'"
+	elif [ -s "$tmp/out" ]; then
+		bad "tcpviz $* printed to stdout on error"
+	else
+		ok "tcpviz $* -> $want: $(cat "$tmp/err")"
+	fi
+}
+
+"$TCPVIZ" --help >"$tmp/help" || bad "--help failed"
+check "--help shows usage" grep -q '^Usage: tcpviz' "$tmp/help"
+check "--help lists --set keys" grep -q 'msl' "$tmp/help"
+"$TCPVIZ" --version >"$tmp/version"
+check "--version" grep -Eq '^tcpviz [0-9]+\.[0-9]+' "$tmp/version"
+
+# No arguments: the default scenario's text diagram.
+"$TCPVIZ" --lang en >"$tmp/default" 2>"$tmp/err" || bad "no arguments failed: $(cat "$tmp/err")"
+"$TCPVIZ" --lang en --text lifecycle >"$tmp/lifecycle"
+check "default is lifecycle" cmp -s "$tmp/default" "$tmp/lifecycle"
+check "diagram shows TIME_WAIT" grep -q 'TIME_WAIT' "$tmp/default"
+
+n=$("$TCPVIZ" --list | wc -l)
+check "--list shows $n scenarios" [ "$n" -ge 6 ]
+for id in lifecycle syn-lost last-ack-lost simultaneous-open simultaneous-close refused; do
+	"$TCPVIZ" --list | grep -q "^$id " || bad "--list lacks $id"
+done
+
+expect_error 2 "unknown option '--bogus'" --bogus
+expect_error 2 "unknown option '-z'" -z
+expect_error 2 "needs a value" --drop
+expect_error 2 "unknown scenario 'no-such-thing'" no-such-thing
+expect_error 2 "unknown kind 'SYNN'" --drop client:SYNN
+expect_error 2 "unknown setting 'mls'" --set mls=30
+expect_error 2 "expected a time" --set msl=abc
+expect_error 2 "unknown profile 'bsd'" --profile bsd
+expect_error 2 "expected en or zh" --lang fr
+expect_error 2 "expected a whole number" --seed -3
+expect_error 2 "unexpected argument 'extra'" lifecycle extra
+expect_error 2 "cannot open" ./missing.tcpviz
+
+# A scenario file with a mistake is refused with its position.
+printf 'id x\nclient 10.0.0.1:1\nserver 10.0.0.2:2\nclient at 0 lisen\n' >"$tmp/broken.tcpviz"
+expect_error 2 "broken.tcpviz:4:" "$tmp/broken.tcpviz"
+
+# --check validates a good file and says so.
+"$TCPVIZ" --check "$top_srcdir/data/scenarios/lifecycle.tcpviz" >"$tmp/check"
+check "--check accepts lifecycle" grep -q ': ok$' "$tmp/check"
+
+# A drop that never happens is reported, not silently ignored.
+"$TCPVIZ" --drop client:RST#1 lifecycle >/dev/null 2>"$tmp/err"
+check "unmatched --drop warns" grep -q "never matched" "$tmp/err"
+
+# -w writes a complete pcap under the requested name and nothing else.
+"$TCPVIZ" -w "$tmp/out.pcap" lifecycle >"$tmp/stdout" || bad "-w failed"
+check "-w alone prints nothing" [ ! -s "$tmp/stdout" ]
+magic=$(od -An -tx1 -N4 "$tmp/out.pcap" | tr -d ' ')
+check "-w writes pcap magic" [ "$magic" = d4c3b2a1 ]
+leftover=$(find "$tmp" -name '*tmp-*')
+check "-w leaves no temporary file" test -z "$leftover"
+expect_error 1 "No such file or directory" -w "$tmp/no/such/dir/x.pcap" lifecycle
+
+# A full disk is an error, not a silent truncation.
+if [ -w /dev/full ]; then
+	"$TCPVIZ" --json lifecycle >/dev/full 2>"$tmp/err"
+	st=$?
+	check "/dev/full -> exit 1 ($st): $(cat "$tmp/err")" \
+		grep -q "write error" "$tmp/err"
+	[ "$st" -eq 1 ] || bad "/dev/full: exit $st"
+fi
+
+# The JSON contract: one object per line, meta first.
+"$TCPVIZ" --json lifecycle >"$tmp/json"
+check "--json starts with meta" grep -q \
+	'^{"type":"meta","version":1,"source":"scenario:lifecycle","profile":"linux"' "$tmp/json"
+
+# Profiles and --set change what happens.
+"$TCPVIZ" --profile textbook --json lifecycle >"$tmp/textbook"
+check "--profile textbook" grep -q '"profile":"textbook"' "$tmp/textbook"
+"$TCPVIZ" --profile textbook --set msl=30 --json lifecycle >"$tmp/msl"
+# TIME_WAIT armed for 60 s: expires 60 s after it was armed.
+check "--set msl=30 gives a 60 s TIME_WAIT" grep -q \
+	'"timer":"time-wait","action":"armed","expires":61.100000' "$tmp/msl"
+
+exit $fail
