@@ -214,9 +214,31 @@ static struct tcb *app_sock(struct engine *e, int host)
 	return tcb_get(e, e->hosts[host].app_sock);
 }
 
+/* A live socket of host's already using this four-tuple (TIME_WAIT too). */
+static struct tcb *fourtuple_in_use(const struct engine *e, int host,
+    const struct endpoint *local, const struct endpoint *remote)
+{
+	for (int i = 0; i < e->ntcbs; i++) {
+		struct tcb *t = e->tcbs[i];
+		if (t->host == host && t->state != TCP_CLOSED &&
+		    t->state != TCP_LISTEN && endpoint_eq(&t->local, local) &&
+		    endpoint_eq(&t->remote, remote))
+			return t;
+	}
+	return NULL;
+}
+
 static struct tcb *app_connect(struct engine *e, int host)
 {
 	struct host *h = &e->hosts[host];
+	if (fourtuple_in_use(e, host, &h->ep, &e->hosts[!host].ep)) {
+		/* The old incarnation (often in TIME_WAIT) still owns these
+		 * ports; Linux's connect() says EADDRNOTAVAIL, bind() without
+		 * SO_REUSEADDR EADDRINUSE: either way, no SYN leaves. */
+		engine_app_event(e, NULL, host, APP_CONNECT, APP_PENDING, 0);
+		engine_app_event(e, NULL, host, APP_CONNECT, APP_EADDRINUSE, 0);
+		return NULL;
+	}
 	struct tcb *t = tcb_new(e, host);
 	t->local = h->ep;
 	t->remote = e->hosts[!host].ep;
@@ -248,6 +270,18 @@ static struct tcb *app_connect(struct engine *e, int host)
 	return t;
 }
 
+/* Does any connection of host's still use its own port? */
+static bool port_held(const struct engine *e, int host)
+{
+	for (int i = 0; i < e->ntcbs; i++) {
+		const struct tcb *t = e->tcbs[i];
+		if (t->host == host && t->state != TCP_CLOSED &&
+		    t->state != TCP_LISTEN && t->local.port == e->hosts[host].ep.port)
+			return true;
+	}
+	return false;
+}
+
 static void app_listen(struct engine *e, int host, uint32_t backlog)
 {
 	struct host *h = &e->hosts[host];
@@ -258,8 +292,12 @@ static void app_listen(struct engine *e, int host, uint32_t backlog)
 	t->backlog = (int)backlog < somax ? (int)backlog : somax;
 	h->listen_sock = h->app_sock = t->handle;
 	engine_app_event(e, t, host, APP_LISTEN, APP_PENDING, backlog);
-	if (tcb_listener(e, host, h->ep.port)) {
+	if (tcb_listener(e, host, h->ep.port) || (!h->reuseaddr && port_held(e, host))) {
+		/* Without SO_REUSEADDR a port is not free while any of its
+		 * connections lingers, TIME_WAIT included: a restarted server
+		 * cannot bind until they are gone. */
 		engine_app_event(e, t, host, APP_LISTEN, APP_EADDRINUSE, backlog);
+		h->listen_sock = h->app_sock = -1;
 		return;
 	}
 	tcb_set_state(e, t, TCP_LISTEN, "listen");
@@ -381,6 +419,8 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg)
 		break;
 	case APP_SEND:
 		engine_app_event(e, t, host, APP_SEND, APP_PENDING, arg);
+		/* In SYN_SENT the data waits for the handshake, and then
+		 * rides on the third segment. */
 		if (!t || t->state == TCP_CLOSED || t->state == TCP_LISTEN ||
 		    t->fin_queued) {
 			engine_app_event(e, t, host, APP_SEND, APP_EPIPE, arg);
@@ -404,6 +444,10 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg)
 		break;
 	case APP_CRASH:
 		app_crash(e, host);
+		break;
+	case APP_REUSEADDR:
+		engine_app_event(e, t, host, APP_REUSEADDR, APP_PENDING, 0);
+		e->hosts[host].reuseaddr = true;
 		break;
 	case APP_KEEPALIVE:
 		engine_app_event(e, t, host, APP_KEEPALIVE, APP_PENDING, 0);
@@ -721,6 +765,7 @@ void engine_deliver(struct engine *e, int side, struct segment *seg)
 					   : trace_add_conn(e->tr, &seg->dst, &seg->src);
 	trace_add_segment(e->tr, e->now, conn, !side, seg, e->now, 0);
 	tcp_arrive(e, side, seg, conn, !side);
+	report_results(e, side);
 }
 
 void engine_app(struct engine *e, int side, int h, enum app_call call,
@@ -729,6 +774,7 @@ void engine_app(struct engine *e, int side, int h, enum app_call call,
 	if (h >= 0)
 		e->hosts[side].app_sock = h;
 	app_call(e, side, call, arg);
+	report_results(e, side);
 }
 
 void engine_advance(struct engine *e, int64_t us)
@@ -737,6 +783,14 @@ void engine_advance(struct engine *e, int64_t us)
 	while (engine_step(e, until))
 		;
 	e->now = until;
+}
+
+int engine_newest(const struct engine *e, int side)
+{
+	for (int i = e->ntcbs - 1; i >= 0; i--)
+		if (e->tcbs[i]->host == side)
+			return i;
+	return -1;
 }
 
 bool engine_view(const struct engine *e, int side, int h,

@@ -98,6 +98,10 @@ void engine_app(struct engine *e, int side, int h, enum app_call call,
 /* Let protocol time pass, firing timers on the way. */
 void engine_advance(struct engine *e, int64_t us);
 
+/* The handle of the socket most recently created on `side`'s host
+ * (by connect, listen, or a SYN reaching a listener); -1 if none. */
+int engine_newest(const struct engine *e, int side);
+
 /* State of handle h (TCP_CLOSED once it has gone). */
 bool engine_view(const struct engine *e, int side, int h,
     struct engine_tcb_view *out);

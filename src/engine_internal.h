@@ -111,6 +111,7 @@ struct host {
 	size_t next_step;		/* index in engine.sc->steps */
 	bool step_queued;		/* an EV_STEP for next_step is pending */
 	bool first_isn_used;		/* the scenario's fixed ISN is spent */
+	bool reuseaddr;			/* SO_REUSEADDR for the next listen() */
 };
 
 struct fault_state {

@@ -263,8 +263,12 @@ static void syn_sent_input(struct engine *e, struct tcb *t, const struct segment
 		}
 		t->snd_una = seg->ack;
 		established(e, t, "rcv-syn-ack");
-		tcp_send_ack(e, t, 0);
-		tcp_output(e, t);
+		/* Data the application wrote while connecting carries the
+		 * ACK itself (Linux delays the ACK for a waiting writer). */
+		if (seq_lt(t->snd_nxt, t->snd_end))
+			tcp_output(e, t);
+		else
+			tcp_send_ack(e, t, 0);
 		return;
 	}
 	/* Simultaneous open: answer with a SYN-ACK at the same ISS. */

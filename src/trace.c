@@ -261,6 +261,7 @@ static const char *const app_call_names[APP_NCALLS] = {
 	[APP_ABORT] = "abort",
 	[APP_CRASH] = "crash",
 	[APP_KEEPALIVE] = "keepalive",
+	[APP_REUSEADDR] = "reuseaddr",
 };
 
 /* APP_PENDING has no name (NULL): the call has not returned yet. */

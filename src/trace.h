@@ -78,7 +78,8 @@ enum app_call {
 	APP_CLOSE,
 	APP_ABORT,
 	APP_CRASH,
-	APP_KEEPALIVE,
+	APP_KEEPALIVE,		/* setsockopt(SO_KEEPALIVE) */
+	APP_REUSEADDR,		/* setsockopt(SO_REUSEADDR) before listen */
 	APP_NCALLS
 };
 

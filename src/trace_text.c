@@ -211,6 +211,16 @@ static void text_app(struct text *tx, const struct trace_event *e)
 {
 	char note[TEXT_NOTE], arg[16] = "";
 
+	if (e->u.app.call == APP_RECV && e->u.app.result == APP_OK) {
+		/* What a read returns is the lesson: bytes, or 0 at the FIN. */
+		if (e->u.app.arg == 0)
+			snprintf(note, sizeof note, "recv() -> 0 (EOF)");
+		else
+			snprintf(note, sizeof note, "recv() -> %" PRIu32 " bytes",
+			    e->u.app.arg);
+		text_add_note(tx, e->t, e->side == SIDE_SERVER, note);
+		return;
+	}
 	if (e->u.app.arg != 0)
 		snprintf(arg, sizeof arg, "%" PRIu32, e->u.app.arg);
 	if (e->u.app.result == APP_PENDING)

@@ -326,7 +326,7 @@ static const struct {
 	{ T(HEAD "lisen 5\n"), "f:4:1: unknown word 'lisen'" },
 	{ T(HEAD "server at 0 lisen\n"), "f:4:13: unknown call 'lisen' "
 	    "(listen, connect, accept, send, recv, shutdown, close, abort, "
-	    "crash, keepalive)" },
+	    "crash, keepalive, reuseaddr)" },
 	{ T(HEAD "client on connected send\n"),
 	    "f:4:21: 'send' needs a byte count" },
 	{ T(HEAD "client at 0 send 0\n"),
@@ -360,7 +360,7 @@ static const struct {
 	{ T(HEAD "client 0 connect\n"),
 	    "f:4:8: '0' needs 'at' or 'after' before it" },
 	{ T(HEAD "client at 0\n"), "f:4:1: step needs a call (listen, connect, "
-	    "accept, send, recv, shutdown, close, abort, crash, keepalive)" },
+	    "accept, send, recv, shutdown, close, abort, crash, keepalive, reuseaddr)" },
 	{ T(HEAD "server on\n"),
 	    "f:4:8: 'on' needs an event (connected, data, eof, closed)" },
 	{ T(HEAD "server on connect accept\n"),
