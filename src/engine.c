@@ -127,6 +127,8 @@ void tcb_set_state(struct engine *e, struct tcb *t, enum tcp_state to,
 		return;
 	trace_add_state(e->tr, e->now, t->conn, t->side, t->state, to, cause);
 	t->state = to;
+	engine_cue(e, WHEN_STATE, t->host, to, ++e->entered[t->host][to], t->conn,
+	    t->side);
 }
 
 static void queue_leave(struct engine *e, struct tcb *t)
@@ -182,11 +184,8 @@ static uint64_t fourtuple_hash(uint64_t secret, const struct endpoint *a,
 uint32_t engine_isn(struct engine *e, int host, const struct endpoint *local,
     const struct endpoint *remote)
 {
-	struct host *h = &e->hosts[host];
-	if (e->sc && e->sc->fixed_isn && !h->first_isn_used) {
-		h->first_isn_used = true;
+	if (e->sc && e->sc->fixed_isn)
 		return e->sc->isn[host];
-	}
 	uint64_t clock = e->prof.rto_linux ? (uint64_t)e->now * 1000 / 64
 					   : (uint64_t)e->now / 4;
 	return (uint32_t)(fourtuple_hash(e->secret, local, remote) + clock);
@@ -228,10 +227,13 @@ static struct tcb *fourtuple_in_use(const struct engine *e, int host,
 	return NULL;
 }
 
-static struct tcb *app_connect(struct engine *e, int host)
+static struct tcb *app_connect(struct engine *e, int host, uint16_t port)
 {
 	struct host *h = &e->hosts[host];
-	if (fourtuple_in_use(e, host, &h->ep, &e->hosts[!host].ep)) {
+	struct endpoint local = h->ep;
+	if (port)
+		local.port = port;
+	if (fourtuple_in_use(e, host, &local, &e->hosts[!host].ep)) {
 		/* The old incarnation (often in TIME_WAIT) still owns these
 		 * ports; Linux's connect() says EADDRNOTAVAIL, bind() without
 		 * SO_REUSEADDR EADDRINUSE: either way, no SYN leaves. */
@@ -240,7 +242,7 @@ static struct tcb *app_connect(struct engine *e, int host)
 		return NULL;
 	}
 	struct tcb *t = tcb_new(e, host);
-	t->local = h->ep;
+	t->local = local;
 	t->remote = e->hosts[!host].ep;
 
 	/* Simultaneous open: the peer's SYN_SENT socket for the mirrored
@@ -412,7 +414,7 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg)
 		app_listen(e, host, arg);
 		break;
 	case APP_CONNECT:
-		app_connect(e, host);
+		app_connect(e, host, (uint16_t)arg);
 		break;
 	case APP_ACCEPT:
 		/* The trigger did the accepting (see step_ready). */
@@ -550,6 +552,136 @@ static void script_run_step(struct engine *e, int host)
 	app_call(e, host, s->call, s->arg);
 }
 
+/* ---- Narration and checkpoints ---- */
+
+void engine_cue(struct engine *e, int kind, int host, int what, uint32_t n,
+    int conn, int side)
+{
+	for (size_t i = 0; i < e->ncues; i++) {
+		struct cue *c = &e->cues[i];
+		const struct scen_when *w = c->when;
+		if (c->matched || w->kind != kind || (kind != WHEN_TIME &&
+		    (w->side != host || w->nth != n)))
+			continue;
+		if ((kind == WHEN_SEGMENT && w->seg_kind != what) ||
+		    (kind == WHEN_STATE && w->state != what) ||
+		    (kind == WHEN_TIMER && w->timer != what) ||
+		    (kind == WHEN_TIME && (size_t)what != i))
+			continue;
+		c->matched = true;
+		if (c->text)
+			trace_add_narration(e->tr, e->now, conn, side, c->text[0],
+			    c->text[1]);
+	}
+}
+
+static void add_cue(struct engine *e, const struct scen_when *w,
+    const char *const *text, int line, int col)
+{
+	e->cues = realloc(e->cues, (e->ncues + 1) * sizeof *e->cues);
+	if (!e->cues)
+		abort();
+	e->cues[e->ncues] = (struct cue){ .when = w, .text = text, .line = line,
+					  .col = col };
+	if (w->kind == WHEN_TIME) {
+		struct event ev = { .t = w->t, .kind = EV_CUE,
+				    .index = (uint32_t)e->ncues };
+		engine_push(e, &ev);
+	}
+	e->ncues++;
+}
+
+/* ---- The attacker: a third host that only sends forged segments ---- */
+
+int engine_host_at(const struct engine *e, const struct endpoint *addr)
+{
+	for (int i = 0; i < 2; i++)
+		if (e->hosts[i].ep.family == addr->family &&
+		    memcmp(e->hosts[i].ep.addr, addr->addr, 16) == 0)
+			return i;
+	return -1;
+}
+
+/* The newest trace connection between these endpoints, or a new one
+ * (with `from` as its client); *side is from's side in it. */
+static int conn_between(struct engine *e, const struct endpoint *from,
+    const struct endpoint *to, int *side)
+{
+	for (size_t i = e->tr->nconns; i-- > 0;) {
+		const struct trace_conn *c = &e->tr->conns[i];
+		for (int s = 0; s < 2; s++)
+			if (endpoint_eq(&c->ep[s], from) && endpoint_eq(&c->ep[!s], to)) {
+				*side = s;
+				return c->id;
+			}
+	}
+	*side = SIDE_CLIENT;
+	return trace_add_conn(e->tr, from, to);
+}
+
+static void attack_send(struct engine *e, struct segment *seg, int dir)
+{
+	int side;
+	int conn = conn_between(e, &seg->src, &seg->dst, &side);
+	int64_t arrive = e->now + e->prof.delay[dir];
+	trace_add_segment(e->tr, e->now, conn, side, seg, arrive, NOTE_FORGED);
+	if (!e->deliver)
+		return;
+	struct event ev = {
+		.t = arrive, .kind = EV_ARRIVE, .side = (uint8_t)side,
+		.host = engine_host_at(e, &seg->dst), .conn = conn, .seg = *seg,
+	};
+	engine_push(e, &ev);
+}
+
+static void attack_fire(struct engine *e, const struct scen_attack *a)
+{
+	const struct scenario *sc = e->sc;
+	struct segment s;
+	memset(&s, 0, sizeof s);
+	if (a->kind == ATTACK_FORGE) {
+		s.src = sc->ep[a->from_side];
+		s.dst = sc->ep[!a->from_side];
+		s.flags = a->flags;
+		s.seq = a->seq + (a->seq_isn >= 0 ? sc->isn[a->seq_isn] : 0);
+		s.ack = a->ack + (a->ack_isn >= 0 ? sc->isn[a->ack_isn] : 0);
+		s.len = a->len;
+		s.win = 502;
+		attack_send(e, &s, a->from_side);
+		return;
+	}
+	/* A flood SYN: a made-up source near the attacker's own address,
+	 * so that every SYN-ACK goes to nobody. */
+	s.src = sc->attacker;
+	int last = sc->attacker.family == 4 ? 3 : 15;
+	uint32_t r = rng_u32(&e->rng);
+	s.src.addr[last - 1] = (uint8_t)(r >> 24);
+	s.src.addr[last] = (uint8_t)(r >> 16) | 1;
+	s.src.port = (uint16_t)(1024 + (r & 0xffff) % 64000);
+	s.dst = sc->ep[SIDE_SERVER];
+	s.flags = SEG_SYN;
+	s.seq = rng_u32(&e->rng);
+	s.win = 64240;
+	s.opt.present = SEGOPT_MSS;
+	s.opt.mss = 1460;
+	attack_send(e, &s, SIDE_CLIENT);
+}
+
+static void schedule_attacks(struct engine *e)
+{
+	for (size_t i = 0; i < e->sc->nattacks; i++) {
+		const struct scen_attack *a = &e->sc->attacks[i];
+		uint32_t n = a->kind == ATTACK_FORGE ? 1 : a->count;
+		for (uint32_t k = 0; k < n; k++) {
+			struct event ev = {
+				.t = a->at + (n > 1 ? a->over * k / n : 0),
+				.kind = EV_ATTACK, .index = (uint32_t)i, .count = k,
+			};
+			engine_push(e, &ev);
+		}
+	}
+}
+
 /* ---- Running ---- */
 
 /* Process one event; false when nothing is left before the limit. */
@@ -562,7 +694,14 @@ static bool engine_step(struct engine *e, int64_t until)
 	e->now = ev.t;
 	switch (ev.kind) {
 	case EV_ARRIVE:
-		tcp_arrive(e, ev.host, &ev.seg, ev.conn, ev.side);
+		if (ev.host >= 0)	/* else: addressed to nobody */
+			tcp_arrive(e, ev.host, &ev.seg, ev.conn, ev.side);
+		break;
+	case EV_CUE:
+		engine_cue(e, WHEN_TIME, -1, (int)ev.index, 0, 0, SIDE_CLIENT);
+		break;
+	case EV_ATTACK:
+		attack_fire(e, &e->sc->attacks[ev.index]);
 		break;
 	case EV_TIMER: {
 		struct tcb *t = tcb_get(e, ev.tcb);
@@ -629,6 +768,14 @@ struct engine *engine_new(const struct engine_opts *o, struct trace *out,
 		add_fault(e, &sc->faults[i]);
 	for (size_t i = 0; i < o->nfaults; i++)
 		add_fault(e, &o->faults[i]);
+	for (size_t i = 0; i < sc->nnarrations; i++)
+		add_cue(e, &sc->narrations[i].when,
+		    (const char *const *)sc->narrations[i].text,
+		    sc->narrations[i].line, sc->narrations[i].col);
+	for (size_t i = 0; i < sc->ncheckpoints; i++)
+		add_cue(e, &sc->checkpoints[i].when, NULL, sc->checkpoints[i].line,
+		    sc->checkpoints[i].col);
+	schedule_attacks(e);
 	snprintf(out->source, sizeof out->source, "scenario:%s", sc->id);
 	for (int l = 0; l < 2; l++)
 		if (sc->title[l])
@@ -649,15 +796,29 @@ int64_t engine_now(const struct engine *e)
 	return e->now;
 }
 
-size_t engine_unmatched_faults(const struct engine *e,
-    const struct scen_fault **out, size_t max)
+size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,
+    size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < e->nfaults; i++) {
+		const struct scen_fault *f = &e->faults[i].f;
 		if (e->faults[i].matched)
 			continue;
-		if (n < max)
-			out[n] = &e->faults[i].f;
+		if (n < max) {
+			out[n] = (struct engine_unmatched){ .line = f->line, .col = f->col };
+			scen_fault_str(f, out[n].what, sizeof out[n].what);
+		}
+		n++;
+	}
+	for (size_t i = 0; i < e->ncues; i++) {
+		const struct cue *c = &e->cues[i];
+		if (c->matched)
+			continue;
+		if (n < max) {
+			out[n] = (struct engine_unmatched){ .line = c->line, .col = c->col };
+			snprintf(out[n].what, sizeof out[n].what, "%s",
+			    c->text ? "narrate" : "checkpoint");
+		}
 		n++;
 	}
 	return n;
@@ -672,6 +833,7 @@ void engine_free(struct engine *e)
 	free(e->tcbs);
 	free(e->heap);
 	free(e->faults);
+	free(e->cues);
 	free(e);
 }
 

@@ -45,10 +45,17 @@ void engine_run(struct engine *e);
 /* The virtual clock, microseconds from the start. */
 int64_t engine_now(const struct engine *e);
 
-/* Faults (from the scenario and the options) that never matched a
- * segment; their count, and the i-th of them. */
-size_t engine_unmatched_faults(const struct engine *e,
-    const struct scen_fault **out, size_t max);
+/*
+ * After a run: the drops, delays, narrations and checkpoints whose event
+ * never happened (a mistake in the scenario, or a --drop that missed).
+ * Fills up to max of them and returns how many there are.
+ */
+struct engine_unmatched {
+	char what[32];		/* "client:FIN#3", "narrate", "checkpoint" */
+	int line, col;		/* in the scenario file; 0 from the command line */
+};
+size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,
+    size_t max);
 
 void engine_free(struct engine *e);
 

@@ -88,15 +88,18 @@ struct tcb {
 	int64_t timer[TIMER_NKINDS];
 };
 
-enum event_kind { EV_ARRIVE, EV_TIMER, EV_STEP };
+enum event_kind { EV_ARRIVE, EV_TIMER, EV_STEP, EV_CUE, EV_ATTACK };
 
 struct event {
 	int64_t t;
 	uint64_t order;			/* tie-breaker: queueing order */
 	uint8_t kind;
 	uint8_t side;			/* EV_ARRIVE: sender's trace side; EV_STEP: host */
+	uint32_t index;			/* EV_CUE, EV_ATTACK: which one; EV_ATTACK:
+					   also which SYN of a flood (count) */
+	uint32_t count;
 	uint8_t timer;			/* EV_TIMER */
-	int host;			/* EV_ARRIVE: receiving host */
+	int host;			/* EV_ARRIVE: receiving host, -1: none */
 	int tcb;			/* EV_TIMER */
 	int conn;			/* EV_ARRIVE */
 	int64_t deadline;		/* EV_TIMER: stale unless tcb->timer == this */
@@ -110,12 +113,19 @@ struct host {
 	int listen_sock;		/* handle of its listener, -1 */
 	size_t next_step;		/* index in engine.sc->steps */
 	bool step_queued;		/* an EV_STEP for next_step is pending */
-	bool first_isn_used;		/* the scenario's fixed ISN is spent */
 	bool reuseaddr;			/* SO_REUSEADDR for the next listen() */
 };
 
 struct fault_state {
 	struct scen_fault f;
+	bool matched;
+};
+
+/* A narration or checkpoint waiting for its event. */
+struct cue {
+	const struct scen_when *when;
+	const char *const *text;	/* narration: [en, zh]; NULL: checkpoint */
+	int line, col;
 	bool matched;
 };
 
@@ -141,6 +151,11 @@ struct engine {
 	struct fault_state *faults;
 	size_t nfaults;
 	uint32_t sent[2][SEGK_NKINDS];	/* per host, per kind, for faults */
+
+	struct cue *cues;
+	size_t ncues;
+	uint32_t entered[2][TCP_NSTATES];	/* per host: states entered */
+	uint32_t fired[2][TIMER_NKINDS];	/* per host: timers fired */
 };
 
 /* engine.c */
@@ -164,6 +179,12 @@ int engine_conn_for(struct engine *e, const struct endpoint *client,
     const struct endpoint *server);
 void engine_app_event(struct engine *e, const struct tcb *t, int host,
     int call, int result, uint32_t arg);
+
+/* The cues that `when` (of kind k) matches now; n is the count so far. */
+void engine_cue(struct engine *e, int kind, int host, int what, uint32_t n,
+    int conn, int side);
+/* The host whose address is addr, or -1 (a spoofed or absent one). */
+int engine_host_at(const struct engine *e, const struct endpoint *addr);
 
 /* tcp_output.c */
 /* Send what the window and the queue allow: data, then FIN. */

@@ -345,23 +345,22 @@ static void write_pcap(const struct trace *tr, const char *path)
 	}
 }
 
-/* Report faults that never matched a segment.  In a scenario file that
- * is a mistake in the file; on the command line, a hint. */
-static int check_faults(const struct engine *e, const struct scenario *sc)
+/* Report drops, narrations and checkpoints whose event never happened.
+ * In a scenario file that is a mistake in the file; for --drop, a hint. */
+static int check_unmatched(const struct engine *e, const struct scenario *sc)
 {
-	const struct scen_fault *left[64];
-	size_t n = engine_unmatched_faults(e, left, 64);
+	struct engine_unmatched left[64];
+	size_t n = engine_unmatched(e, left, 64);
 	int bad = 0;
 	for (size_t i = 0; i < n && i < 64; i++) {
-		char spec[32];
-		scen_fault_str(left[i], spec, sizeof spec);
-		if (left[i]->line > 0) {
-			fprintf(stderr, "%s:%d: '%s' never matched a segment\n",
-			    sc->file ? sc->file : sc->id, left[i]->line, spec);
+		if (left[i].line > 0) {
+			fprintf(stderr, "%s:%d:%d: '%s' never happens in this scenario\n",
+			    sc->file ? sc->file : sc->id, left[i].line, left[i].col,
+			    left[i].what);
 			bad = 1;
 		} else {
 			fprintf(stderr, "%s: warning: --drop %s never matched a segment\n",
-			    prog, spec);
+			    prog, left[i].what);
 		}
 	}
 	return bad;
@@ -397,7 +396,7 @@ int main(int argc, char **argv)
 	if (!e)
 		die_error(1, &err);
 	engine_run(e);
-	int status = check_faults(e, &sc);
+	int status = check_unmatched(e, &sc);
 	engine_free(e);
 
 	if (o.check) {

@@ -39,6 +39,7 @@ static const struct profile textbook = {
 	.max_syn_backlog = 128,
 	.somaxconn = 128,
 	.rfc1337 = false,		/* RFC 9293: RST in TIME-WAIT closes */
+	.handshake = 3,
 	.mss = 1460,
 	.rcv_wnd = 65535,
 	.wscale = -1,
@@ -68,6 +69,7 @@ static const struct profile linux_defaults = {
 	.max_syn_backlog = 4096,
 	.somaxconn = 4096,
 	.rfc1337 = false,
+	.handshake = 3,
 	.mss = 1460,
 	.rcv_wnd = 64240,
 	.wscale = 7,
@@ -104,6 +106,7 @@ static const struct key {
 	{ "max_syn_backlog", K_INT, F(max_syn_backlog), 1, 1 << 20, "most half-open connections per listener" },
 	{ "somaxconn", K_INT, F(somaxconn), 1, 1 << 20, "largest accept backlog" },
 	{ "rfc1337", K_BOOL, F(rfc1337), 0, 1, "1: a RST does not end TIME_WAIT" },
+	{ "handshake", K_INT, F(handshake), 2, 3, "3; 2 = what if a SYN alone opened a connection" },
 	{ "mss", K_U16, F(mss), 88, 65495, "maximum segment size announced in the SYN" },
 	{ "rcv_wnd", K_U32, F(rcv_wnd), 1, 1 << 30, "receive window, bytes" },
 	{ "wscale", K_INT, F(wscale), -1, 14, "window scale shift (-1: no option)" },

@@ -40,6 +40,8 @@ struct profile {
 	int max_syn_backlog;
 	int somaxconn;
 	bool rfc1337;			/* true: a RST does not end TIME_WAIT */
+	int handshake;			/* 3; 2 is a what-if: a server that
+					   trusts a SYN alone */
 
 	uint16_t mss;
 	uint32_t rcv_wnd;		/* receive buffer, bytes */

@@ -5,11 +5,16 @@
  *
  * A file is read line by line.  The first word of a line is a keyword
  * that picks a handler from the keywords[] table; the handler reads the
- * rest of the line's words.  Checks that need the whole file (a required
- * line is missing, a title has no translation) run at the end.  The first
- * mistake stops the parse with "file:line:col: message", where col counts
- * characters (UTF-8 code points, a tab is one) so that editors agree.
+ * rest of the line's words.  A `narrate` or `checkpoint` line opens a
+ * block that its text lines (en, zh, ask, answer ...) continue; the next
+ * line of any other kind closes it, and only then can a missing
+ * translation be told.  Checks that need the whole file (a required line
+ * is missing, a title has no translation, `client.isn` without `isn`)
+ * run at the end.  The first mistake stops the parse with
+ * "file:line:col: message", where col counts characters (UTF-8 code
+ * points, a tab is one) so that editors agree.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,12 +33,35 @@
 
 #define SEND_MAX 1000000000u
 #define BACKLOG_DEFAULT 128
+/* Enough to fill any backlog many times over, few enough to stay fast. */
+#define SYNFLOOD_MAX 1000000
+/* The largest payload of one IPv4 packet: 65535 - 20 (IP) - 20 (TCP). */
+#define FORGE_LEN_MAX 65495
 
 static const char *const trigger_names[TRIG_NTRIGGERS] = {
 	"at", "after", "connected", "data", "eof", "closed",
 };
 
 static const char *const profile_names[] = { "textbook", "linux", "host" };
+
+static const char *const lang_names[2] = { "English", "Chinese" };
+static const char *const lang_suffix[2] = { "", ".zh" };
+
+static const char *const attack_names[] = {
+	[ATTACK_SYNFLOOD] = "synflood",
+	[ATTACK_FORGE] = "forge",
+};
+
+/* Which block a line continues; see the comment at the top. */
+enum block { BLOCK_NONE, BLOCK_NARRATE, BLOCK_CHECKPOINT };
+
+static const char *const block_openers[] = {
+	[BLOCK_NARRATE] = "narrate",
+	[BLOCK_CHECKPOINT] = "checkpoint",
+};
+
+/* Scripts whose `at` times must not go back: the two sides' and this. */
+#define SCRIPT_ATTACKER 2
 
 struct word {
 	char *s;		/* NUL-terminated copy */
@@ -58,8 +86,14 @@ struct parser {
 	struct pos *first;		/* per keywords[] entry */
 	struct pos ep[2];		/* the `client` / `server` endpoints */
 	struct pos title[2], summary[2];
-	int at_line[2];			/* each side's last `at` step */
-	int64_t at_time[2];
+	int at_line[3];			/* each script's last `at` step */
+	int64_t at_time[3];
+	int block;			/* enum block */
+	struct pos block_at;		/* the line that opened it */
+	struct pos attacker;		/* the `attacker ADDRESS` line's address */
+	struct pos attack;		/* the first attacker step */
+	struct pos isn_use;		/* the first seq=client.isn+N ... */
+	int isn_side;			/* ... and which side's ISN it named */
 };
 
 void scenario_init(struct scenario *sc)
@@ -81,6 +115,17 @@ void scenario_free(struct scenario *sc)
 	free(sc->steps);
 	free(sc->faults);
 	free(sc->outages);
+	for (size_t i = 0; i < sc->nnarrations; i++)
+		for (int l = 0; l < 2; l++)
+			free(sc->narrations[i].text[l]);
+	free(sc->narrations);
+	for (size_t i = 0; i < sc->ncheckpoints; i++)
+		for (int l = 0; l < 2; l++) {
+			free(sc->checkpoints[i].ask[l]);
+			free(sc->checkpoints[i].answer[l]);
+		}
+	free(sc->checkpoints);
+	free(sc->attacks);
 	/* Leave it ready for reuse, and a second free harmless. */
 	scenario_init(sc);
 }
@@ -181,16 +226,61 @@ static void *grow(struct parser *p, void *base, size_t n, size_t size)
 	return nb;
 }
 
-/* Append s to *dst, separated by one space if *dst is not empty. */
+/* The code point at s, which split_line() has checked is valid UTF-8. */
+static unsigned utf8_decode(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80)
+		return u[0];
+	if (u[0] < 0xe0)
+		return (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
+	if (u[0] < 0xf0)
+		return (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+	return (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 |
+	    (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
+}
+
+/* Chinese and Japanese characters (ideographs, kana, radicals). */
+static bool is_cjk(unsigned cp)
+{
+	return (cp >= 0x2e80 && cp <= 0x9fff) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+/* Their punctuation and full-width forms: "，", "。", "（" ... */
+static bool is_cjk_punct(unsigned cp)
+{
+	return (cp >= 0x3000 && cp <= 0x303f) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6);
+}
+
+/*
+ * Append s to *dst: the lines of one paragraph.  They join with one
+ * space, as English does, but Chinese puts no space between its
+ * characters, nor next to its punctuation, which has room of its own:
+ * "序号，" + "发出" is "序号，发出", "1001" + "（图中" is "1001（图中",
+ * while "SYN" + "然后" keeps its space, as the lessons write it.
+ */
 static int append(struct parser *p, char **dst, const char *s)
 {
-	size_t old = *dst != NULL ? strlen(*dst) : 0, n = strlen(s);
+	size_t old = *dst != NULL ? strlen(*dst) : 0, n = strlen(s), last;
 	char *d = realloc(*dst, old + 1 + n + 1);
+	unsigned a, b;
 
 	if (d == NULL)
 		return oom(p);
-	if (old > 0)
-		d[old++] = ' ';
+	if (old > 0) {
+		for (last = old - 1; last > 0 &&
+		    ((unsigned char)d[last] & 0xc0) == 0x80; last--)
+			;
+		a = utf8_decode(d + last);
+		b = utf8_decode(s);
+		if (!(is_cjk_punct(a) || is_cjk_punct(b) ||
+		    (is_cjk(a) && is_cjk(b))))
+			d[old++] = ' ';
+	}
 	memcpy(d + old, s, n + 1);
 	*dst = d;
 	return 0;
@@ -298,6 +388,23 @@ static const char *kind_name(int k)
 static const char *call_list(char *buf, size_t len)
 {
 	return join_names(app_call_name, 0, APP_NCALLS, buf, len);
+}
+
+static const char *state_name(int s)
+{
+	return tcp_state_name((enum tcp_state)s);
+}
+
+/* "client" or "server" as the first n bytes of s; -1 if neither. */
+static int side_parse(const char *s, size_t n)
+{
+	for (int side = SIDE_CLIENT; side <= SIDE_SERVER; side++) {
+		const char *name = trace_side_name(side);
+
+		if (strlen(name) == n && strncmp(s, name, n) == 0)
+			return side;
+	}
+	return -1;
 }
 
 /* Word i as a time, or an error saying what is wrong with it. */
@@ -587,6 +694,22 @@ static int parse_endpoint(struct parser *p, int side)
 	return expect_end(p, 2);
 }
 
+/*
+ * A script (a side's, the attacker's) reads top to bottom, like its
+ * program: its `at` TIME (word at_word) may not go back.
+ */
+static int check_at(struct parser *p, int script, const char *who,
+    int at_word, int64_t t)
+{
+	if (p->at_line[script] != 0 && t < p->at_time[script])
+		return fail(p, at_word, "'at %s' is earlier than the %s's "
+		    "previous 'at' (line %d)", p->w[at_word].s, who,
+		    p->at_line[script]);
+	p->at_line[script] = p->line;
+	p->at_time[script] = t;
+	return 0;
+}
+
 /* SIDE [at TIME | after TIME | on EVENT [after TIME]] CALL [ARG] */
 static int parse_step(struct parser *p, int side)
 {
@@ -658,20 +781,22 @@ static int parse_step(struct parser *p, int side)
 			    "got '%s'", SEND_MAX, p->w[i].s);
 		st.arg = (uint32_t)v;
 		i++;
+	} else if (call == APP_CONNECT && i < p->nw) {
+		/* A local port of its own: a second connection either reuses
+		 * the first one's four-tuple (TIME_WAIT lessons) or not. */
+		if (!parse_uint(p->w[i].s, 65535, &v) || v == 0)
+			return fail(p, i, "expected a local port from 1 to 65535, "
+			    "got '%s'", p->w[i].s);
+		st.arg = (uint32_t)v;
+		i++;
 	} else if (i < p->nw)
 		return fail(p, i, "'%s' takes no argument, got '%s'",
 		    p->w[i - 1].s, p->w[i].s);
 	if (expect_end(p, i) < 0)
 		return -1;
-	/* Each side's script reads top to bottom, like its program. */
-	if (st.trigger == TRIG_AT) {
-		if (p->at_line[side] != 0 && st.delay < p->at_time[side])
-			return fail(p, at_word, "'at %s' is earlier than the "
-			    "%s's previous 'at' (line %d)", p->w[at_word].s,
-			    trace_side_name(side), p->at_line[side]);
-		p->at_line[side] = p->line;
-		p->at_time[side] = st.delay;
-	}
+	if (st.trigger == TRIG_AT && check_at(p, side, trace_side_name(side),
+	    at_word, st.delay) < 0)
+		return -1;
 	if ((steps = grow(p, sc->steps, sc->nsteps, sizeof *steps)) == NULL)
 		return -1;
 	sc->steps = steps;
@@ -711,6 +836,7 @@ static int kw_fault(struct parser *p, int action)
 		    p->w[1].s, why);
 	f.action = (uint8_t)action;
 	f.line = p->line;
+	f.col = p->w[1].col;
 	if (action == FAULT_DELAY) {
 		if (p->nw < 3)
 			return fail(p, 0, "'delay' needs a time, e.g. "
@@ -767,31 +893,438 @@ static int kw_link(struct parser *p, int arg)
 	return 0;
 }
 
+/* ---- Events that narration and checkpoints attach to ---- */
+
+/*
+ * Word i as NAME[#N]: the name's index by parse(), which knows count
+ * names, and N (1 without '#').  `what` names the thing for messages.
+ */
+static int parse_named(struct parser *p, int i, const char *what,
+    int (*parse)(const char *), const char *(*name)(int), int count,
+    int *idx, uint32_t *nth)
+{
+	const char *w = p->w[i].s, *hash = strchr(w, '#');
+	size_t n = hash != NULL ? (size_t)(hash - w) : strlen(w);
+	char buf[32], list[192];
+	uint64_t v = 1;
+
+	*idx = -1;
+	/* No name is this long, so a longer one stays unknown. */
+	if (n < sizeof buf) {
+		memcpy(buf, w, n);
+		buf[n] = '\0';
+		*idx = parse(buf);
+	}
+	if (*idx < 0)
+		return fail(p, i, "unknown %s '%.*s' (%s)", what, (int)n, w,
+		    join_names(name, 0, count, list, sizeof list));
+	if (hash != NULL && !parse_uint(hash + 1, UINT32_MAX, &v))
+		return fail(p, i, "expected a count after '#', got '%s'",
+		    hash + 1);
+	if (v == 0)
+		return fail(p, i, "#N counts from 1, got #0");
+	*nth = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * The event of a `narrate` or `checkpoint` line, from word 1 on:
+ *   SIDE:KIND[#N] | SIDE enters STATE[#N] | SIDE timer NAME[#N] | at TIME
+ */
+static int parse_when(struct parser *p, struct scen_when *w)
+{
+	const char *s = word(p, 1);
+	char why[160], list[192];
+	struct scen_fault f;
+	int side, idx;
+
+	memset(w, 0, sizeof *w);
+	if (s == NULL)
+		return fail(p, 0, "'%s' needs an event: SIDE:KIND[#N], SIDE "
+		    "enters STATE[#N], SIDE timer NAME[#N] or at TIME",
+		    p->w[0].s);
+	if (strcmp(s, "at") == 0) {
+		if (p->nw < 3)
+			return fail(p, 1, "'at' needs a time, e.g. 'at 1.5'");
+		w->kind = WHEN_TIME;
+		if (word_time(p, 2, &w->t) < 0)
+			return -1;
+		return expect_end(p, 3);
+	}
+	/* A segment is counted as drop counts it, so it is written alike. */
+	if (strchr(s, ':') != NULL) {
+		if (fault_parse(s, &f, why, sizeof why) < 0)
+			return fail(p, 1, "bad segment descriptor '%s': %s", s,
+			    why);
+		w->kind = WHEN_SEGMENT;
+		w->side = f.side;
+		w->seg_kind = f.kind;
+		w->nth = f.nth;
+		return expect_end(p, 2);
+	}
+	if ((side = side_parse(s, strlen(s))) < 0)
+		return fail(p, 1, "expected an event (SIDE:KIND[#N], SIDE enters "
+		    "STATE, SIDE timer NAME or at TIME), got '%s'", s);
+	w->side = (uint8_t)side;
+	if (p->nw < 3)
+		return fail(p, 1, "'%s' needs 'enters STATE' or 'timer NAME' "
+		    "after it", s);
+	if (word_is(p, 2, "enters")) {
+		if (p->nw < 4)
+			return fail(p, 2, "'enters' needs a state (%s)",
+			    join_names(state_name, 0, TCP_NSTATES, list,
+			    sizeof list));
+		if (parse_named(p, 3, "state", tcp_state_parse, state_name,
+		    TCP_NSTATES, &idx, &w->nth) < 0)
+			return -1;
+		w->kind = WHEN_STATE;
+		w->state = (uint8_t)idx;
+	} else if (word_is(p, 2, "timer")) {
+		if (p->nw < 4)
+			return fail(p, 2, "'timer' needs a name (%s)",
+			    join_names(trace_timer_name, 0, TIMER_NKINDS, list,
+			    sizeof list));
+		if (parse_named(p, 3, "timer", trace_timer_parse,
+		    trace_timer_name, TIMER_NKINDS, &idx, &w->nth) < 0)
+			return -1;
+		w->kind = WHEN_TIMER;
+		w->timer = (uint8_t)idx;
+	} else
+		return fail(p, 2, "expected 'enters' or 'timer' after '%s', "
+		    "got '%s'", s, p->w[2].s);
+	return expect_end(p, 4);
+}
+
+static void open_block(struct parser *p, int block)
+{
+	p->block = block;
+	p->block_at = (struct pos){ p->line, p->w[0].col };
+}
+
+/* The open block is complete: every text it needs in both languages. */
+static int end_block(struct parser *p)
+{
+	const struct scenario *sc = p->sc;
+	const struct pos at = p->block_at;
+	int block = p->block;
+
+	p->block = BLOCK_NONE;
+	for (int l = 0; block == BLOCK_NARRATE && l < 2; l++)
+		if (sc->narrations[sc->nnarrations - 1].text[l] == NULL)
+			return fail_at(p, at.line, at.col, "narration has no %s "
+			    "text (%s)", lang_names[l], l == 0 ? "en" : "zh");
+	for (int q = 0; block == BLOCK_CHECKPOINT && q < 2; q++) {
+		const struct scen_checkpoint *c =
+		    &sc->checkpoints[sc->ncheckpoints - 1];
+
+		for (int l = 0; l < 2; l++)
+			if ((q == 0 ? c->ask : c->answer)[l] == NULL)
+				return fail_at(p, at.line, at.col, "checkpoint "
+				    "has no %s %s (%s%s)", lang_names[l],
+				    q == 0 ? "question" : "answer",
+				    q == 0 ? "ask" : "answer", lang_suffix[l]);
+	}
+	return 0;
+}
+
+static int kw_narrate(struct parser *p, int arg)
+{
+	struct scenario *sc = p->sc;
+	struct scen_narration n = { .line = p->line }, *narrations;
+
+	(void)arg;
+	if (parse_when(p, &n.when) < 0)
+		return -1;
+	n.col = p->w[1].col;
+	if ((narrations = grow(p, sc->narrations, sc->nnarrations,
+	    sizeof *narrations)) == NULL)
+		return -1;
+	sc->narrations = narrations;
+	narrations[sc->nnarrations++] = n;
+	open_block(p, BLOCK_NARRATE);
+	return 0;
+}
+
+/* en / zh: parse_line() lets them in only inside a narrate block. */
+static int kw_narration_text(struct parser *p, int lang)
+{
+	struct scenario *sc = p->sc;
+
+	if (p->nw < 2)
+		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	return append(p, &sc->narrations[sc->nnarrations - 1].text[lang],
+	    rest_of_line(p));
+}
+
+static int kw_checkpoint(struct parser *p, int arg)
+{
+	struct scenario *sc = p->sc;
+	struct scen_checkpoint c = { .line = p->line }, *checkpoints;
+
+	(void)arg;
+	if (parse_when(p, &c.when) < 0)
+		return -1;
+	c.col = p->w[1].col;
+	if ((checkpoints = grow(p, sc->checkpoints, sc->ncheckpoints,
+	    sizeof *checkpoints)) == NULL)
+		return -1;
+	sc->checkpoints = checkpoints;
+	checkpoints[sc->ncheckpoints++] = c;
+	open_block(p, BLOCK_CHECKPOINT);
+	return 0;
+}
+
+/* ask, ask.zh, answer, answer.zh: only inside a checkpoint block. */
+static int kw_ask(struct parser *p, int lang)
+{
+	struct scenario *sc = p->sc;
+
+	if (p->nw < 2)
+		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	return append(p, &sc->checkpoints[sc->ncheckpoints - 1].ask[lang],
+	    rest_of_line(p));
+}
+
+static int kw_answer(struct parser *p, int lang)
+{
+	struct scenario *sc = p->sc;
+
+	if (p->nw < 2)
+		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	return append(p, &sc->checkpoints[sc->ncheckpoints - 1].answer[lang],
+	    rest_of_line(p));
+}
+
+/* ---- The attacker ---- */
+
+/* attacker ADDRESS: an address of the client's and server's family. */
+static int parse_attacker(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	const char *w = p->w[1].s;
+
+	if (p->attacker.line != 0)
+		return fail(p, 0, "duplicate 'attacker' (first on line %d)",
+		    p->attacker.line);
+	memset(&sc->attacker, 0, sizeof sc->attacker);
+	if (inet_pton(AF_INET, w, sc->attacker.addr) == 1)
+		sc->attacker.family = 4;
+	else if (inet_pton(AF_INET6, w, sc->attacker.addr) == 1)
+		sc->attacker.family = 6;
+	else
+		return fail(p, 1, "bad address '%s' (expected an address "
+		    "without a port, e.g. 10.66.0.1 or 2001:db8::66)", w);
+	sc->has_attacker = true;
+	p->attacker = (struct pos){ p->line, p->w[1].col };
+	return expect_end(p, 2);
+}
+
+/* synflood COUNT [over TIME], from word 3; returns the next word. */
+static int parse_synflood(struct parser *p, struct scen_attack *a)
+{
+	uint64_t v;
+
+	if (p->nw < 5)
+		return fail(p, 3, "'synflood' needs a number of SYNs, "
+		    "e.g. 'synflood 200'");
+	if (!parse_uint(p->w[4].s, SYNFLOOD_MAX, &v) || v == 0)
+		return fail(p, 4, "expected a number of SYNs from 1 to %d, "
+		    "got '%s'", SYNFLOOD_MAX, p->w[4].s);
+	a->count = (uint32_t)v;
+	if (!word_is(p, 5, "over"))
+		return 5;
+	if (p->nw < 7)
+		return fail(p, 5, "'over' needs a time, e.g. 'over 2'");
+	if (word_time(p, 6, &a->over) < 0)
+		return -1;
+	return 7;
+}
+
+/*
+ * The value of seq= or ack= in word i: a 32-bit number (*isn = -1), or
+ * the attacker's guess client.isn[+N] / server.isn[+N] (*isn = the side).
+ */
+static int parse_seq_value(struct parser *p, int i, const char *s,
+    uint32_t *v, int *isn)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t n = 0;
+	bool ok;
+
+	*isn = -1;
+	if (dot != NULL && strncmp(dot, ".isn", 4) == 0)
+		*isn = side_parse(s, (size_t)(dot - s));
+	if (*isn < 0)
+		ok = parse_uint(s, UINT32_MAX, &n);
+	else
+		ok = dot[4] == '\0' ||
+		    (dot[4] == '+' && parse_uint(dot + 5, UINT32_MAX, &n));
+	if (!ok)
+		return fail(p, i, "bad number '%s' (0 to 4294967295, "
+		    "client.isn+N or server.isn+N)", s);
+	/* Whether an `isn` line fixes the ISNs is known only at the end. */
+	if (*isn >= 0 && p->isn_use.line == 0) {
+		p->isn_use = (struct pos){ p->line, p->w[i].col };
+		p->isn_side = *isn;
+	}
+	*v = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * forge SIDE FLAGS seq=V [ack=V] [len=N], from word 3; returns the next
+ * word.  ack= comes exactly when the flags have ACK, as on the wire,
+ * where the field means something only then.
+ */
+static int parse_forge(struct parser *p, struct scen_attack *a)
+{
+	static const char *const keys[] = { "seq", "ack", "len" };
+	int side, flags, at[3] = { 0, 0, 0 };	/* where each key was */
+	uint64_t v;
+
+	if (p->nw < 6)
+		return fail(p, 3, "'forge' needs a side, flags and seq=N, "
+		    "e.g. 'forge client R seq=client.isn+1'");
+	if ((side = side_parse(p->w[4].s, strlen(p->w[4].s))) < 0)
+		return fail(p, 4, "unknown side '%s' (client, server)",
+		    p->w[4].s);
+	if ((flags = segment_flags_parse(p->w[5].s)) < 0)
+		return fail(p, 5, "bad flags '%s' (tcpdump's letters S F P R U "
+		    "E W, and '.' for ACK, e.g. S, R or P.)", p->w[5].s);
+	a->from_side = (uint8_t)side;
+	a->flags = (uint8_t)flags;
+	for (int i = 6; i < p->nw; i++) {
+		const char *w = p->w[i].s, *eq = strchr(w, '=');
+		int k;
+
+		for (k = 0; eq != NULL && k < 3; k++)
+			if (strlen(keys[k]) == (size_t)(eq - w) &&
+			    strncmp(w, keys[k], (size_t)(eq - w)) == 0)
+				break;
+		if (eq == NULL || k == 3)
+			return fail(p, i, "expected seq=N, ack=N or len=N, "
+			    "got '%s'", w);
+		if (at[k] != 0)
+			return fail(p, i, "'%s=' given twice", keys[k]);
+		at[k] = i;
+		if (k == 2) {
+			if (!parse_uint(eq + 1, FORGE_LEN_MAX, &v))
+				return fail(p, i, "expected a length from 0 to "
+				    "%d, got '%s'", FORGE_LEN_MAX, eq + 1);
+			a->len = (uint32_t)v;
+		} else if (parse_seq_value(p, i, eq + 1,
+		    k == 0 ? &a->seq : &a->ack,
+		    k == 0 ? &a->seq_isn : &a->ack_isn) < 0)
+			return -1;
+	}
+	if (at[0] == 0)
+		return fail(p, 3, "'forge' needs seq=N, e.g. "
+		    "'seq=client.isn+1'");
+	if ((flags & SEG_ACK) && at[1] == 0)
+		return fail(p, 5, "flags '%s' have ACK ('.'), so 'forge' needs "
+		    "ack=N", p->w[5].s);
+	if (!(flags & SEG_ACK) && at[1] != 0)
+		return fail(p, at[1], "ack=N needs the ACK flag ('.'), but the "
+		    "flags are '%s'", p->w[5].s);
+	return p->nw;
+}
+
+/* attacker at TIME synflood ... | attacker at TIME forge ... */
+static int parse_attack(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+	struct scen_attack a = {
+		.seq_isn = -1, .ack_isn = -1, .line = p->line,
+	}, *attacks;
+	int next;
+
+	if (p->nw < 3)
+		return fail(p, 1, "'at' needs a time, e.g. 'at 1.5'");
+	if (word_time(p, 2, &a.at) < 0)
+		return -1;
+	if (p->nw < 4)
+		return fail(p, 0, "attacker step needs an action (synflood, "
+		    "forge)");
+	if (word_is(p, 3, attack_names[ATTACK_SYNFLOOD])) {
+		a.kind = ATTACK_SYNFLOOD;
+		next = parse_synflood(p, &a);
+	} else if (word_is(p, 3, attack_names[ATTACK_FORGE])) {
+		a.kind = ATTACK_FORGE;
+		next = parse_forge(p, &a);
+	} else
+		return fail(p, 3, "unknown action '%s' (synflood, forge)",
+		    p->w[3].s);
+	if (next < 0 || expect_end(p, next) < 0 ||
+	    check_at(p, SCRIPT_ATTACKER, "attacker", 2, a.at) < 0)
+		return -1;
+	if (p->attack.line == 0)
+		p->attack = (struct pos){ p->line, p->w[0].col };
+	if ((attacks = grow(p, sc->attacks, sc->nattacks,
+	    sizeof *attacks)) == NULL)
+		return -1;
+	sc->attacks = attacks;
+	attacks[sc->nattacks++] = a;
+	return 0;
+}
+
+/* `attacker ADDRESS` declares the third host; `attacker at ...` a step. */
+static int kw_attacker(struct parser *p, int arg)
+{
+	const char *w = word(p, 1), *unit;
+	int64_t t;
+
+	(void)arg;
+	if (w == NULL)
+		return fail(p, 0, "'attacker' needs an address like 10.66.0.1 "
+		    "or a step like 'at 1 synflood 200'");
+	if (strcmp(w, "at") == 0)
+		return parse_attack(p);
+	/* The slips of a teacher who writes steps like a side's. */
+	if (p->nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
+		return fail(p, 1, "'%s' needs 'at' before it", w);
+	if (strcmp(w, "after") == 0 || strcmp(w, "on") == 0 ||
+	    strcmp(w, attack_names[ATTACK_SYNFLOOD]) == 0 ||
+	    strcmp(w, attack_names[ATTACK_FORGE]) == 0)
+		return fail(p, 1, "attacker steps start with 'at TIME', "
+		    "got '%s'", w);
+	return parse_attacker(p);
+}
+
 /*
  * Every keyword a line can start with.  `once` ones may appear only once
- * per file.  Issue 3's narration, checkpoints and extra hosts go here.
+ * per file; `within` ones only inside that block (see the top).
  */
 static const struct keyword {
 	const char *name;
 	int (*parse)(struct parser *p, int arg);
 	int arg;
 	bool once;
+	int within;		/* enum block */
 } keywords[] = {
-	{ "id", kw_id, 0, true },
-	{ "title", kw_title, 0, true },
-	{ "title.zh", kw_title, 1, true },
-	{ "summary", kw_summary, 0, false },
-	{ "summary.zh", kw_summary, 1, false },
-	{ "topics", kw_topics, 0, false },
-	{ "profile", kw_profile, 0, true },
-	{ "set", kw_set, 0, false },
-	{ "seed", kw_seed, 0, true },
-	{ "isn", kw_isn, 0, true },
-	{ "client", kw_side, SIDE_CLIENT, false },
-	{ "server", kw_side, SIDE_SERVER, false },
-	{ "drop", kw_fault, FAULT_DROP, false },
-	{ "delay", kw_fault, FAULT_DELAY, false },
-	{ "link", kw_link, 0, false },
+	{ "id", kw_id, 0, true, BLOCK_NONE },
+	{ "title", kw_title, 0, true, BLOCK_NONE },
+	{ "title.zh", kw_title, 1, true, BLOCK_NONE },
+	{ "summary", kw_summary, 0, false, BLOCK_NONE },
+	{ "summary.zh", kw_summary, 1, false, BLOCK_NONE },
+	{ "topics", kw_topics, 0, false, BLOCK_NONE },
+	{ "profile", kw_profile, 0, true, BLOCK_NONE },
+	{ "set", kw_set, 0, false, BLOCK_NONE },
+	{ "seed", kw_seed, 0, true, BLOCK_NONE },
+	{ "isn", kw_isn, 0, true, BLOCK_NONE },
+	{ "client", kw_side, SIDE_CLIENT, false, BLOCK_NONE },
+	{ "server", kw_side, SIDE_SERVER, false, BLOCK_NONE },
+	{ "drop", kw_fault, FAULT_DROP, false, BLOCK_NONE },
+	{ "delay", kw_fault, FAULT_DELAY, false, BLOCK_NONE },
+	{ "link", kw_link, 0, false, BLOCK_NONE },
+	{ "narrate", kw_narrate, 0, false, BLOCK_NONE },
+	{ "en", kw_narration_text, 0, false, BLOCK_NARRATE },
+	{ "zh", kw_narration_text, 1, false, BLOCK_NARRATE },
+	{ "checkpoint", kw_checkpoint, 0, false, BLOCK_NONE },
+	{ "ask", kw_ask, 0, false, BLOCK_CHECKPOINT },
+	{ "ask.zh", kw_ask, 1, false, BLOCK_CHECKPOINT },
+	{ "answer", kw_answer, 0, false, BLOCK_CHECKPOINT },
+	{ "answer.zh", kw_answer, 1, false, BLOCK_CHECKPOINT },
+	{ "attacker", kw_attacker, 0, false, BLOCK_NONE },
 };
 #define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
@@ -848,8 +1381,18 @@ static int split_line(struct parser *p, const char *s, size_t n)
 static int parse_line(struct parser *p)
 {
 	for (size_t k = 0; k < NKEYWORDS; k++) {
+		int within = keywords[k].within;
+
 		if (strcmp(p->w[0].s, keywords[k].name) != 0)
 			continue;
+		/* Any line but the block's own text ends the block. */
+		if (within == BLOCK_NONE || within != p->block) {
+			if (p->block != BLOCK_NONE && end_block(p) < 0)
+				return -1;
+			if (within != BLOCK_NONE)
+				return fail(p, 0, "'%s' must follow a '%s' line",
+				    keywords[k].name, block_openers[within]);
+		}
 		if (keywords[k].once && p->first[k].line != 0)
 			return fail(p, 0, "duplicate '%s' (first on line %d)",
 			    keywords[k].name, p->first[k].line);
@@ -862,8 +1405,6 @@ static int parse_line(struct parser *p)
 /* Checks that need the whole file, in the order a reader fixes them. */
 static int check_file(struct parser *p)
 {
-	static const char *const lang_name[2] = { "English", "Chinese" };
-	static const char *const suffix[2] = { "", ".zh" };
 	const struct scenario *sc = p->sc;
 
 	if (sc->id[0] == '\0')
@@ -879,13 +1420,34 @@ static int check_file(struct parser *p)
 
 		if (t->line != 0 && p->title[l].line == 0)
 			return fail_at(p, t->line, t->col, "missing %s title "
-			    "(title%s)", lang_name[l], suffix[l]);
+			    "(title%s)", lang_names[l], lang_suffix[l]);
 		if (su->line != 0 && p->summary[l].line == 0)
 			return fail_at(p, su->line, su->col, "missing %s "
-			    "summary (summary%s)", lang_name[l], suffix[l]);
+			    "summary (summary%s)", lang_names[l], lang_suffix[l]);
 	}
 	if (sc->nsteps == 0)
 		return fail_at(p, 1, 1, "no steps, e.g. 'client at 0 connect'");
+	if (p->attack.line != 0 && !sc->has_attacker)
+		return fail_at(p, p->attack.line, p->attack.col,
+		    "attacker steps need an 'attacker ADDRESS' line");
+	/* The attacker is a third host on the same network. */
+	for (int s = SIDE_CLIENT; sc->has_attacker && s <= SIDE_SERVER; s++) {
+		const struct endpoint *ep = &sc->ep[s];
+
+		if (sc->attacker.family != ep->family)
+			return fail_at(p, p->attacker.line, p->attacker.col,
+			    "'attacker' is IPv%d but '%s' (line %d) is IPv%d",
+			    sc->attacker.family, trace_side_name(s),
+			    p->ep[s].line, ep->family);
+		if (memcmp(sc->attacker.addr, ep->addr, 16) == 0)
+			return fail_at(p, p->attacker.line, p->attacker.col,
+			    "'attacker' has the same address as '%s' (line %d)",
+			    trace_side_name(s), p->ep[s].line);
+	}
+	if (p->isn_use.line != 0 && !sc->fixed_isn)
+		return fail_at(p, p->isn_use.line, p->isn_use.col, "'%s.isn' "
+		    "needs an 'isn' line that fixes the ISNs",
+		    trace_side_name(p->isn_side));
 	return 0;
 }
 
@@ -910,6 +1472,8 @@ static int parse_text(struct parser *p, const char *text, size_t len)
 			return -1;
 		s = nl != NULL ? nl + 1 : end;
 	}
+	if (p->block != BLOCK_NONE && end_block(p) < 0)
+		return -1;
 	return check_file(p);
 }
 

@@ -36,7 +36,8 @@ struct scen_step {
 	uint8_t trigger;	/* enum scen_trigger */
 	uint8_t call;		/* enum app_call */
 	int64_t delay;		/* microseconds; see enum scen_trigger */
-	uint32_t arg;		/* listen: backlog; send: bytes */
+	uint32_t arg;		/* listen: backlog; send: bytes;
+				   connect: local port (0 = the declared one) */
 	int line;		/* where in the file, for messages */
 };
 
@@ -50,6 +51,7 @@ struct scen_fault {
 	uint32_t nth;		/* 1-based */
 	int64_t delay;		/* extra delay for FAULT_DELAY */
 	int line;		/* 0 when from the command line */
+	int col;		/* of the descriptor; 0 from the command line */
 };
 
 /* Parse "server:FIN#1" (and "#N" optional).  -1 and err if malformed. */
@@ -65,6 +67,67 @@ struct scen_outage {
 	int line;
 };
 
+/*
+ * An event that narration and checkpoints attach to.  A segment is named
+ * like a loss descriptor (SIDE:KIND#N, counted the same way); a state by
+ * the side entering it ("server enters SYN_RCVD", the Nth time); a timer
+ * by the side whose timer fires ("client timer retransmit", Nth firing);
+ * or a moment ("at 2.5").
+ */
+enum scen_when_kind { WHEN_SEGMENT, WHEN_STATE, WHEN_TIMER, WHEN_TIME };
+
+struct scen_when {
+	uint8_t kind;		/* enum scen_when_kind */
+	uint8_t side;
+	uint8_t seg_kind;	/* WHEN_SEGMENT: enum seg_kind */
+	uint8_t state;		/* WHEN_STATE: enum tcp_state */
+	uint8_t timer;		/* WHEN_TIMER: enum trace_timer */
+	uint32_t nth;		/* 1-based (0 for WHEN_TIME) */
+	int64_t t;		/* WHEN_TIME */
+};
+
+/* Text shown when `when` happens, in both languages. */
+struct scen_narration {
+	struct scen_when when;
+	char *text[2];		/* [0] English, [1] Chinese; both required */
+	int line;
+	int col;		/* of the event's first word */
+};
+
+/* A question practice mode asks when `when` happens (before showing
+ * what comes next), with the answer, in both languages. */
+struct scen_checkpoint {
+	struct scen_when when;
+	char *ask[2];		/* [0] English, [1] Chinese; all four required */
+	char *answer[2];
+	int line;
+	int col;		/* of the event's first word */
+};
+
+/*
+ * What the third host (the attacker) does.  It answers nothing; what it
+ * sends claims to come from someone else.
+ *   synflood: `count` SYNs to the server spread evenly over `over`, from
+ *             random addresses near the attacker's and random ports;
+ *   forge:    one segment that claims to come from `from_side`'s
+ *             endpoint, to the other side.  seq (and ack) are absolute,
+ *             or relative to the ISN the scenario fixed for a side
+ *             (`isn`): the attacker's guess, right only if ISNs are
+ *             predictable.
+ */
+enum scen_attack_kind { ATTACK_SYNFLOOD, ATTACK_FORGE };
+
+struct scen_attack {
+	uint8_t kind;		/* enum scen_attack_kind */
+	int64_t at, over;	/* microseconds; over: 0 = all at once */
+	uint32_t count;		/* synflood: 1 to 1000000 */
+	uint8_t from_side;	/* forge */
+	uint8_t flags;		/* forge: SEG_* */
+	uint32_t seq, ack, len;
+	int seq_isn, ack_isn;	/* -1: absolute; else add isn[that side] */
+	int line;
+};
+
 struct scenario {
 	char id[64];
 	char *title[2];		/* [0] English, [1] Chinese; may be NULL */
@@ -77,7 +140,7 @@ struct scenario {
 	struct endpoint ep[2];	/* [SIDE_CLIENT], [SIDE_SERVER] */
 	bool has_seed;
 	uint64_t seed;
-	bool fixed_isn;
+	bool fixed_isn;		/* every connection of a side uses isn[side] */
 	uint32_t isn[2];
 	struct scen_step *steps;
 	size_t nsteps;
@@ -85,13 +148,26 @@ struct scenario {
 	size_t nfaults;
 	struct scen_outage *outages;
 	size_t noutages;
+	struct scen_narration *narrations;
+	size_t nnarrations;
+	struct scen_checkpoint *checkpoints;
+	size_t ncheckpoints;
+	bool has_attacker;
+	struct endpoint attacker;	/* its own address */
+	struct scen_attack *attacks;
+	size_t nattacks;
 };
 
 void scenario_init(struct scenario *sc);
+/* Frees everything sc owns and leaves it as scenario_init does, so a
+ * second call is harmless. */
 void scenario_free(struct scenario *sc);
 
-/* Parse a scenario file.  -1 and err ("file:line:col: ...") on any
- * mistake; sc is then empty. */
+/*
+ * Parse a scenario file.  -1 and err ("file:line:col: ...") on any
+ * mistake; sc is then empty.  Both start with scenario_init(sc), so
+ * whatever sc held is lost, not freed: scenario_free it before reusing.
+ */
 int scenario_load(struct scenario *sc, const char *path, struct tv_error *err);
 int scenario_parse(struct scenario *sc, const char *name, const char *text,
     size_t len, struct tv_error *err);

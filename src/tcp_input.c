@@ -235,6 +235,13 @@ static void listen_input(struct engine *e, struct tcb *l, const struct segment *
 	c->snd_nxt = c->snd_end = c->iss + 1;
 	tcb_set_state(e, c, TCP_SYN_RCVD, "rcv-syn");
 	tcp_send_syn(e, c, 0);
+	if (p->handshake == 2) {
+		/* The what-if of "why not two handshakes": the server takes
+		 * the SYN alone as proof, and hands the connection to the
+		 * application at once. */
+		enqueue_accept(e, l, c);
+		established(e, c, "two-way-handshake");
+	}
 }
 
 /* ---- SYN_SENT (RFC 9293 3.10.7.3) ---- */

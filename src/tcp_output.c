@@ -69,11 +69,13 @@ void net_send(struct engine *e, struct tcb *t, int host, int conn, int side,
 
 	int64_t arrive = lost ? TRACE_T_NONE : e->now + e->prof.delay[host] + extra;
 	trace_add_segment(e->tr, e->now, conn, side, seg, arrive, notes);
+	engine_cue(e, WHEN_SEGMENT, host, kind, e->sent[host][kind], conn, side);
+	engine_cue(e, WHEN_SEGMENT, host, SEGK_ANY, e->sent[host][SEGK_ANY], conn, side);
 	if (lost || !e->deliver)
 		return;
 	struct event ev = {
 		.t = arrive, .kind = EV_ARRIVE, .side = (uint8_t)side,
-		.host = !host, .conn = conn, .seg = *seg,
+		.host = engine_host_at(e, &seg->dst), .conn = conn, .seg = *seg,
 	};
 	engine_push(e, &ev);
 }

@@ -150,6 +150,8 @@ void timer_fire(struct engine *e, struct tcb *t, int timer)
 {
 	t->timer[timer] = NEVER;
 	trace_add_timer(e->tr, e->now, t->conn, t->side, timer, TIMER_FIRED, 0);
+	engine_cue(e, WHEN_TIMER, t->host, timer, ++e->fired[t->host][timer], t->conn,
+	    t->side);
 	switch (timer) {
 	case TIMER_RETRANSMIT:
 		retransmit_timeout(e, t);

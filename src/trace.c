@@ -296,6 +296,15 @@ const char *trace_timer_name(int timer)
 	return s != NULL ? s : "?";
 }
 
+int trace_timer_parse(const char *name)
+{
+	for (int i = 0; i < TIMER_NKINDS; i++) {
+		if (strcmp(name, timer_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 const char *trace_timer_action_name(int action)
 {
 	const char *s = NAME_OF(timer_action_names, action);

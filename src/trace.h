@@ -63,6 +63,7 @@ enum trace_timer {
 };
 
 const char *trace_timer_name(int timer);	/* "retransmit", "time-wait" ... */
+int trace_timer_parse(const char *name);	/* -1 if unknown */
 
 enum trace_timer_action { TIMER_ARMED, TIMER_FIRED, TIMER_CANCELLED };
 

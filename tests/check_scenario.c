@@ -138,6 +138,7 @@ START_TEST(test_full_file)
 	ck_assert_uint_eq(sc.faults[0].nth, 2);
 	ck_assert_int_eq(sc.faults[0].delay, 0);
 	ck_assert_int_eq(sc.faults[0].line, 28);
+	ck_assert_int_eq(sc.faults[0].col, 9);
 	ck_assert_uint_eq(sc.faults[1].side, SIDE_SERVER);
 	ck_assert_uint_eq(sc.faults[1].kind, SEGK_SYN_ACK);
 	ck_assert_uint_eq(sc.faults[1].action, FAULT_DROP);
@@ -149,6 +150,7 @@ START_TEST(test_full_file)
 	ck_assert_uint_eq(sc.faults[2].nth, 1);
 	ck_assert_int_eq(sc.faults[2].delay, 3000000);
 	ck_assert_int_eq(sc.faults[2].line, 30);
+	ck_assert_int_eq(sc.faults[2].col, 9);
 
 	ck_assert_uint_eq(sc.noutages, 3);
 	ck_assert_int_eq(sc.outages[0].from, 2000000);
@@ -187,6 +189,294 @@ START_TEST(test_minimal_file)
 	ck_assert_uint_eq(sc.nfaults, 0);
 	ck_assert_uint_eq(sc.noutages, 0);
 	ck_assert_uint_eq(sc.nsteps, 1);
+	ck_assert_uint_eq(sc.nnarrations, 0);
+	ck_assert_uint_eq(sc.ncheckpoints, 0);
+	ck_assert(!sc.has_attacker);
+	ck_assert_uint_eq(sc.nattacks, 0);
+	scenario_free(&sc);
+}
+END_TEST
+
+/*
+ * Issue 3's constructs: local ports, narration, checkpoints and the
+ * attacker, with blocks interrupted by blank lines and comments, and the
+ * `isn` line after the attacker steps that guess from it.
+ */
+static const char lesson_file[] =
+	"id          isn\n"
+	"title       Guessable ISNs\n"
+	"title.zh    可猜测的初始序号\n"
+	"client      10.0.0.1:49152\n"
+	"server      10.0.0.2:80\n"
+	"attacker    10.66.0.1            # a third host\n"
+	"\n"
+	"server  at 0          reuseaddr\n"
+	"server  at 0          listen\n"
+	"client  at 0.1        connect 40000\n"
+	"client  on connected  close\n"
+	"client  at 1          connect\n"
+	"\n"
+	"drop    client:SYN#2\n"
+	"  delay server:FIN 3\n"
+	"\n"
+	"narrate client:SYN#1\n"
+	"en   The client picks an initial sequence number\n"
+	"en   and sends a SYN.            # a comment, not text\n"
+	"zh   客户端选择一个初始序号，\n"
+	"\n"
+	"zh   发出 SYN。\n"
+	"# a comment does not end the block\n"
+	"narrate server enters SYN_RCVD\n"
+	"zh   服务器进入 SYN_RCVD。\n"
+	"en   The server enters SYN_RCVD.\n"
+	"narrate\tclient enters TIME_WAIT#2\n"
+	"en   Again.\n"
+	"zh   又一次。\n"
+	"narrate client timer retransmit#3\n"
+	"en   Third timeout.\n"
+	"zh   第三次超时。\n"
+	"narrate at 2.5\n"
+	"en   Half-time.\n"
+	"zh   发出 SYN\n"
+	"zh   然后等待 1001\n"
+	"zh   （第 2 次）。\n"
+	"checkpoint server:SYN-ACK\n"
+	"ask        Which state is the client in\n"
+	"ask        while this SYN-ACK travels?\n"
+	"ask.zh     这个 SYN-ACK 在路上时，\n"
+	"ask.zh     客户端处于什么状态？\n"
+	"answer     SYN_SENT.\n"
+	"answer.zh  SYN_SENT。\n"
+	"checkpoint at 1\n"
+	"answer.zh  答\n"
+	"answer     A\n"
+	"ask.zh     问\n"
+	"ask        Q\n"
+	"\n"
+	"attacker   at 1 synflood 200 over 2\n"
+	"attacker   at 1 synflood 1000000\n"
+	"attacker   at 3 forge client R seq=client.isn+101\n"
+	"attacker   at 3 forge server P. seq=server.isn ack=4294967295 len=10\n"
+	"attacker   at 4 forge client FS. seq=7 ack=client.isn+4294967295 "
+	    "len=65495\n"
+	"attacker   at 5 forge server none seq=0\n"
+	"isn        client=1000 server=2000\n";
+
+START_TEST(test_lesson_file)
+{
+	static const uint8_t attacker_addr[4] = { 10, 66, 0, 1 };
+	struct scenario sc;
+	const struct scen_narration *n;
+	const struct scen_checkpoint *c;
+	const struct scen_attack *a;
+	char msg[600];
+
+	ck_assert_msg(parse(&sc, lesson_file, msg, sizeof msg) == 0, "%s", msg);
+
+	ck_assert_uint_eq(sc.nsteps, 5);
+	ck_assert_uint_eq(sc.steps[0].call, APP_REUSEADDR);
+	ck_assert_uint_eq(sc.steps[0].arg, 0);
+	ck_assert_uint_eq(sc.steps[1].arg, 128);
+	ck_assert_uint_eq(sc.steps[2].call, APP_CONNECT);
+	ck_assert_uint_eq(sc.steps[2].arg, 40000);
+	ck_assert_int_eq(sc.steps[2].line, 10);
+	ck_assert_uint_eq(sc.steps[4].call, APP_CONNECT);
+	ck_assert_uint_eq(sc.steps[4].arg, 0);
+
+	ck_assert_uint_eq(sc.nfaults, 2);
+	ck_assert_int_eq(sc.faults[0].line, 14);
+	ck_assert_int_eq(sc.faults[0].col, 9);
+	ck_assert_int_eq(sc.faults[1].line, 15);
+	ck_assert_int_eq(sc.faults[1].col, 9);
+
+	ck_assert_uint_eq(sc.nnarrations, 5);
+	n = &sc.narrations[0];
+	ck_assert_uint_eq(n->when.kind, WHEN_SEGMENT);
+	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
+	ck_assert_uint_eq(n->when.seg_kind, SEGK_SYN);
+	ck_assert_uint_eq(n->when.nth, 1);
+	ck_assert_str_eq(n->text[0], "The client picks an initial sequence "
+	    "number and sends a SYN.");
+	/* Chinese lines join without a space between Chinese characters. */
+	ck_assert_str_eq(n->text[1], "客户端选择一个初始序号，发出 SYN。");
+	ck_assert_int_eq(n->line, 17);
+	ck_assert_int_eq(n->col, 9);
+	n = &sc.narrations[1];
+	ck_assert_uint_eq(n->when.kind, WHEN_STATE);
+	ck_assert_uint_eq(n->when.side, SIDE_SERVER);
+	ck_assert_uint_eq(n->when.state, TCP_SYN_RCVD);
+	ck_assert_uint_eq(n->when.nth, 1);
+	ck_assert_str_eq(n->text[0], "The server enters SYN_RCVD.");
+	ck_assert_str_eq(n->text[1], "服务器进入 SYN_RCVD。");
+	ck_assert_int_eq(n->line, 24);
+	n = &sc.narrations[2];
+	ck_assert_uint_eq(n->when.kind, WHEN_STATE);
+	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
+	ck_assert_uint_eq(n->when.state, TCP_TIME_WAIT);
+	ck_assert_uint_eq(n->when.nth, 2);
+	ck_assert_int_eq(n->line, 27);
+	ck_assert_int_eq(n->col, 9);	/* after a tab, one column */
+	n = &sc.narrations[3];
+	ck_assert_uint_eq(n->when.kind, WHEN_TIMER);
+	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
+	ck_assert_uint_eq(n->when.timer, TIMER_RETRANSMIT);
+	ck_assert_uint_eq(n->when.nth, 3);
+	ck_assert_str_eq(n->text[0], "Third timeout.");
+	ck_assert_str_eq(n->text[1], "第三次超时。");
+	n = &sc.narrations[4];
+	ck_assert_uint_eq(n->when.kind, WHEN_TIME);
+	ck_assert_int_eq(n->when.t, 2500000);
+	ck_assert_uint_eq(n->when.nth, 0);
+	ck_assert_str_eq(n->text[0], "Half-time.");
+	/* Between Latin and Chinese the space stays. */
+	ck_assert_str_eq(n->text[1], "发出 SYN 然后等待 1001（第 2 次）。");
+	ck_assert_int_eq(n->line, 33);
+
+	ck_assert_uint_eq(sc.ncheckpoints, 2);
+	c = &sc.checkpoints[0];
+	ck_assert_uint_eq(c->when.kind, WHEN_SEGMENT);
+	ck_assert_uint_eq(c->when.side, SIDE_SERVER);
+	ck_assert_uint_eq(c->when.seg_kind, SEGK_SYN_ACK);
+	ck_assert_uint_eq(c->when.nth, 1);
+	ck_assert_str_eq(c->ask[0], "Which state is the client in while this "
+	    "SYN-ACK travels?");
+	ck_assert_str_eq(c->ask[1], "这个 SYN-ACK 在路上时，客户端处于什么状态？");
+	ck_assert_str_eq(c->answer[0], "SYN_SENT.");
+	ck_assert_str_eq(c->answer[1], "SYN_SENT。");
+	ck_assert_int_eq(c->line, 38);
+	ck_assert_int_eq(c->col, 12);
+	c = &sc.checkpoints[1];
+	ck_assert_uint_eq(c->when.kind, WHEN_TIME);
+	ck_assert_int_eq(c->when.t, 1000000);
+	ck_assert_str_eq(c->ask[0], "Q");
+	ck_assert_str_eq(c->ask[1], "问");
+	ck_assert_str_eq(c->answer[0], "A");
+	ck_assert_str_eq(c->answer[1], "答");
+	ck_assert_int_eq(c->line, 45);
+
+	ck_assert(sc.has_attacker);
+	ck_assert_uint_eq(sc.attacker.family, 4);
+	ck_assert_mem_eq(sc.attacker.addr, attacker_addr, 4);
+	ck_assert_uint_eq(sc.attacker.port, 0);
+	ck_assert_uint_eq(sc.nattacks, 6);
+	a = &sc.attacks[0];
+	ck_assert_uint_eq(a->kind, ATTACK_SYNFLOOD);
+	ck_assert_int_eq(a->at, 1000000);
+	ck_assert_uint_eq(a->count, 200);
+	ck_assert_int_eq(a->over, 2000000);
+	ck_assert_int_eq(a->line, 51);
+	a = &sc.attacks[1];
+	ck_assert_uint_eq(a->kind, ATTACK_SYNFLOOD);
+	ck_assert_uint_eq(a->count, 1000000);
+	ck_assert_int_eq(a->over, 0);
+	a = &sc.attacks[2];
+	ck_assert_uint_eq(a->kind, ATTACK_FORGE);
+	ck_assert_int_eq(a->at, 3000000);
+	ck_assert_uint_eq(a->from_side, SIDE_CLIENT);
+	ck_assert_uint_eq(a->flags, SEG_RST);
+	ck_assert_int_eq(a->seq_isn, SIDE_CLIENT);
+	ck_assert_uint_eq(a->seq, 101);
+	ck_assert_int_eq(a->ack_isn, -1);
+	ck_assert_uint_eq(a->ack, 0);
+	ck_assert_uint_eq(a->len, 0);
+	ck_assert_int_eq(a->line, 53);
+	a = &sc.attacks[3];
+	ck_assert_uint_eq(a->from_side, SIDE_SERVER);
+	ck_assert_uint_eq(a->flags, SEG_PSH | SEG_ACK);
+	ck_assert_int_eq(a->seq_isn, SIDE_SERVER);
+	ck_assert_uint_eq(a->seq, 0);
+	ck_assert_int_eq(a->ack_isn, -1);
+	ck_assert_uint_eq(a->ack, 4294967295u);
+	ck_assert_uint_eq(a->len, 10);
+	a = &sc.attacks[4];
+	ck_assert_uint_eq(a->flags, SEG_FIN | SEG_SYN | SEG_ACK);
+	ck_assert_int_eq(a->seq_isn, -1);
+	ck_assert_uint_eq(a->seq, 7);
+	ck_assert_int_eq(a->ack_isn, SIDE_CLIENT);
+	ck_assert_uint_eq(a->ack, 4294967295u);
+	ck_assert_uint_eq(a->len, 65495);
+	a = &sc.attacks[5];
+	ck_assert_uint_eq(a->flags, 0);
+	ck_assert_int_eq(a->seq_isn, -1);
+	ck_assert_int_eq(a->at, 5000000);
+	ck_assert(sc.fixed_isn);
+
+	scenario_free(&sc);
+	ck_assert_ptr_null(sc.narrations);
+	ck_assert_ptr_null(sc.checkpoints);
+	ck_assert_ptr_null(sc.attacks);
+	ck_assert(!sc.has_attacker);
+}
+END_TEST
+
+/* Every form of event that narration and checkpoints attach to. */
+static const struct {
+	const char *sel;
+	int kind, side, what;	/* what: seg_kind, state or timer */
+	uint32_t nth;
+	int64_t t;
+} when_cases[] = {
+	{ "client:SYN", WHEN_SEGMENT, SIDE_CLIENT, SEGK_SYN, 1, 0 },
+	{ "server:ANY#4294967295", WHEN_SEGMENT, SIDE_SERVER, SEGK_ANY,
+	    4294967295u, 0 },
+	{ "client enters CLOSED", WHEN_STATE, SIDE_CLIENT, TCP_CLOSED, 1, 0 },
+	{ "server enters LISTEN#2", WHEN_STATE, SIDE_SERVER, TCP_LISTEN, 2, 0 },
+	{ "client enters FIN_WAIT_2", WHEN_STATE, SIDE_CLIENT, TCP_FIN_WAIT_2,
+	    1, 0 },
+	{ "client timer retransmit", WHEN_TIMER, SIDE_CLIENT,
+	    TIMER_RETRANSMIT, 1, 0 },
+	{ "server timer delayed-ack", WHEN_TIMER, SIDE_SERVER, TIMER_DELACK,
+	    1, 0 },
+	{ "client timer keepalive#9", WHEN_TIMER, SIDE_CLIENT,
+	    TIMER_KEEPALIVE, 9, 0 },
+	{ "client timer time-wait", WHEN_TIMER, SIDE_CLIENT, TIMER_TIME_WAIT,
+	    1, 0 },
+	{ "server timer fin-wait-2", WHEN_TIMER, SIDE_SERVER,
+	    TIMER_FIN_WAIT_2, 1, 0 },
+	{ "at 0", WHEN_TIME, 0, 0, 0, 0 },
+	{ "at 200ms", WHEN_TIME, 0, 0, 0, 200000 },
+};
+
+START_TEST(test_when_forms)
+{
+	struct scenario sc;
+	char text[256], msg[600];
+	const struct scen_when *w;
+	int what;
+
+	snprintf(text, sizeof text, HEAD STEP "checkpoint %s\nask Q\n"
+	    "ask.zh 问\nanswer A\nanswer.zh 答\n", when_cases[_i].sel);
+	ck_assert_msg(parse(&sc, text, msg, sizeof msg) == 0, "%s: %s",
+	    when_cases[_i].sel, msg);
+	ck_assert_uint_eq(sc.ncheckpoints, 1);
+	w = &sc.checkpoints[0].when;
+	what = w->kind == WHEN_SEGMENT ? w->seg_kind :
+	    w->kind == WHEN_STATE ? w->state : w->timer;
+	ck_assert_int_eq(w->kind, when_cases[_i].kind);
+	ck_assert_int_eq(w->side, when_cases[_i].side);
+	ck_assert_int_eq(what, when_cases[_i].what);
+	ck_assert_uint_eq(w->nth, when_cases[_i].nth);
+	ck_assert_int_eq(w->t, when_cases[_i].t);
+	ck_assert_int_eq(sc.checkpoints[0].line, 5);
+	ck_assert_int_eq(sc.checkpoints[0].col, 12);
+	scenario_free(&sc);
+}
+END_TEST
+
+/* An attacker has the family of the endpoints; IPv6 has no port either. */
+START_TEST(test_attacker_ipv6)
+{
+	struct scenario sc;
+	char msg[600];
+
+	ck_assert_msg(parse(&sc, "id v6\nattacker 2001:db8::66\n"
+	    "client [2001:db8::1]:49152\nserver [2001:db8::2]:443\n" STEP,
+	    msg, sizeof msg) == 0, "%s", msg);
+	ck_assert(sc.has_attacker);
+	ck_assert_uint_eq(sc.attacker.family, 6);
+	ck_assert_uint_eq(sc.attacker.addr[0], 0x20);
+	ck_assert_uint_eq(sc.attacker.addr[15], 0x66);
+	ck_assert_uint_eq(sc.nattacks, 0);
 	scenario_free(&sc);
 }
 END_TEST
@@ -228,6 +518,9 @@ static const struct {
 	{ "server at 3 crash", SIDE_SERVER, TRIG_AT, APP_CRASH, 3000000, 0 },
 	{ "client on connected keepalive", SIDE_CLIENT, TRIG_CONNECTED, APP_KEEPALIVE, 0, 0 },
 	{ "client send 1000000000", SIDE_CLIENT, TRIG_AFTER, APP_SEND, 0, 1000000000 },
+	{ "client at 0 connect 1", SIDE_CLIENT, TRIG_AT, APP_CONNECT, 0, 1 },
+	{ "client at 0 connect 65535", SIDE_CLIENT, TRIG_AT, APP_CONNECT, 0, 65535 },
+	{ "server at 0 reuseaddr", SIDE_SERVER, TRIG_AT, APP_REUSEADDR, 0, 0 },
 	{ "\t client\tat\t0\tconnect\t", SIDE_CLIENT, TRIG_AT, APP_CONNECT, 0, 0 },
 };
 
@@ -335,8 +628,18 @@ static const struct {
 	    "count from 1 to 1000000000, got '2000000000'" },
 	{ T(HEAD "client at 0 send 100 bytes\n"),
 	    "f:4:22: unexpected word 'bytes'" },
-	{ T(HEAD "client at 0 connect 10.0.0.2:80\n"),
-	    "f:4:21: 'connect' takes no argument, got '10.0.0.2:80'" },
+	{ T(HEAD "client at 0 connect 10.0.0.2:80\n"), "f:4:21: expected a "
+	    "local port from 1 to 65535, got '10.0.0.2:80'" },
+	{ T(HEAD "client at 0 connect 0\n"),
+	    "f:4:21: expected a local port from 1 to 65535, got '0'" },
+	{ T(HEAD "client at 0 connect 65536\n"),
+	    "f:4:21: expected a local port from 1 to 65535, got '65536'" },
+	{ T(HEAD "client at 0 connect 80 x\n"),
+	    "f:4:24: unexpected word 'x'" },
+	{ T(HEAD "server at 0 reuseaddr 1\n"),
+	    "f:4:23: 'reuseaddr' takes no argument, got '1'" },
+	{ T(HEAD "client at 0 close 80\n"),
+	    "f:4:19: 'close' takes no argument, got '80'" },
 	{ T(HEAD "server at 0 listen 0\n"),
 	    "f:4:20: expected a backlog from 1 to 65535, got '0'" },
 	{ T(HEAD "client at -1 connect\n"),
@@ -460,6 +763,171 @@ static const struct {
 	{ T("id t\r\nclient 10.0.0.1:1000\r\nlisen\r\n"),
 	    "f:3:1: unknown word 'lisen'" },
 	{ T("\xef\xbb\xbf" "bogus"), "f:1:1: unknown word 'bogus'" },
+
+	/* Narration: en/zh only in a narrate block, both languages. */
+	{ T(HEAD STEP "en Hello\n"), "f:5:1: 'en' must follow a 'narrate' line" },
+	{ T(HEAD STEP "  zh 你好\n"), "f:5:3: 'zh' must follow a 'narrate' line" },
+	{ T(HEAD STEP "narrate client:SYN\nen Hi\nzh 嗨\ndrop client:FIN\n"
+	    "en More\n"), "f:9:1: 'en' must follow a 'narrate' line" },
+	{ T(HEAD STEP "checkpoint at 1\nask Q\nask.zh 问\nanswer A\n"
+	    "answer.zh 答\nen Hi\n"), "f:10:1: 'en' must follow a 'narrate' line" },
+	{ T(HEAD STEP "narrate client:SYN#1\nen Hi\n"),
+	    "f:5:1: narration has no Chinese text (zh)" },
+	{ T(HEAD STEP "narrate client:SYN#1\n\n# later\nzh 嗨\n"
+	    "narrate at 2\nen x\nzh y\n"),
+	    "f:5:1: narration has no English text (en)" },
+	{ T(HEAD STEP " narrate at 1\nen Hi\nclient at 1 close\nzh 嗨\n"),
+	    "f:5:2: narration has no Chinese text (zh)" },
+	{ T(HEAD STEP "narrate at 1\nzh 嗨\n  en\n"), "f:7:3: 'en' needs text" },
+	{ T(HEAD STEP "narrate\n"), "f:5:1: 'narrate' needs an event: "
+	    "SIDE:KIND[#N], SIDE enters STATE[#N], SIDE timer NAME[#N] or at "
+	    "TIME" },
+	{ T(HEAD STEP "narrate server enters SYN_RECEIVED\n"), "f:5:23: "
+	    "unknown state 'SYN_RECEIVED' (CLOSED, LISTEN, SYN_SENT, SYN_RCVD, "
+	    "ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK, FIN_WAIT_2, "
+	    "TIME_WAIT)" },
+	{ T(HEAD STEP "narrate client enters time_wait#2\n"), "f:5:23: "
+	    "unknown state 'time_wait' (CLOSED, LISTEN, SYN_SENT, SYN_RCVD, "
+	    "ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK, FIN_WAIT_2, "
+	    "TIME_WAIT)" },
+	{ T(HEAD STEP "narrate client enters TIME_WAIT#0\n"),
+	    "f:5:23: #N counts from 1, got #0" },
+	{ T(HEAD STEP "narrate client enters TIME_WAIT#x\n"),
+	    "f:5:23: expected a count after '#', got 'x'" },
+	{ T(HEAD STEP "narrate client enters\n"), "f:5:16: 'enters' needs a "
+	    "state (CLOSED, LISTEN, SYN_SENT, SYN_RCVD, ESTABLISHED, CLOSE_WAIT, "
+	    "FIN_WAIT_1, CLOSING, LAST_ACK, FIN_WAIT_2, TIME_WAIT)" },
+	{ T(HEAD STEP "narrate client timer rexmit\n"), "f:5:22: unknown timer "
+	    "'rexmit' (retransmit, delayed-ack, keepalive, time-wait, "
+	    "fin-wait-2)" },
+	{ T(HEAD STEP "narrate client timer\n"), "f:5:16: 'timer' needs a name "
+	    "(retransmit, delayed-ack, keepalive, time-wait, fin-wait-2)" },
+	{ T(HEAD STEP "narrate client\n"), "f:5:9: 'client' needs 'enters "
+	    "STATE' or 'timer NAME' after it" },
+	{ T(HEAD STEP "narrate client sends SYN\n"), "f:5:16: expected "
+	    "'enters' or 'timer' after 'client', got 'sends'" },
+	{ T(HEAD STEP "narrate syn\n"), "f:5:9: expected an event "
+	    "(SIDE:KIND[#N], SIDE enters STATE, SIDE timer NAME or at TIME), "
+	    "got 'syn'" },
+	{ T(HEAD STEP "narrate 中 x\n"), "f:5:9: expected an event "
+	    "(SIDE:KIND[#N], SIDE enters STATE, SIDE timer NAME or at TIME), "
+	    "got '中'" },
+	{ T(HEAD STEP "narrate client:SYNACK\n"), "f:5:9: bad segment "
+	    "descriptor 'client:SYNACK': unknown kind 'SYNACK' (SYN, SYN-ACK, "
+	    "FIN, RST, DATA, ACK, ANY)" },
+	{ T(HEAD STEP "narrate client:SYN#1 again\n"),
+	    "f:5:22: unexpected word 'again'" },
+	{ T(HEAD STEP "narrate server enters LISTEN extra\n"),
+	    "f:5:30: unexpected word 'extra'" },
+	{ T(HEAD STEP "narrate at\n"), "f:5:9: 'at' needs a time, e.g. 'at 1.5'" },
+	{ T(HEAD STEP "narrate at 2x\n"),
+	    "f:5:12: unknown time unit 'x' in '2x' (s, ms, us, min, h)" },
+	{ T(HEAD STEP "narrate at 2 3\n"), "f:5:14: unexpected word '3'" },
+
+	/* Checkpoints: ask/answer only in a checkpoint block, all four. */
+	{ T(HEAD STEP "ask Why?\n"),
+	    "f:5:1: 'ask' must follow a 'checkpoint' line" },
+	{ T(HEAD STEP "narrate at 1\nen Hi\nzh 嗨\nanswer.zh 答\n"),
+	    "f:8:1: 'answer.zh' must follow a 'checkpoint' line" },
+	{ T(HEAD STEP "checkpoint at 1\nanswer A\nanswer.zh 答\n"),
+	    "f:5:1: checkpoint has no English question (ask)" },
+	{ T(HEAD STEP "checkpoint at 1\nask Q\nanswer A\nanswer.zh 答\n"),
+	    "f:5:1: checkpoint has no Chinese question (ask.zh)" },
+	{ T(HEAD STEP "checkpoint at 1\nask Q\nask.zh 问\nanswer.zh 答\n"
+	    "client at 1 close\n"),
+	    "f:5:1: checkpoint has no English answer (answer)" },
+	{ T(HEAD STEP "checkpoint at 1\nask Q\nask.zh 问\nanswer A\n"),
+	    "f:5:1: checkpoint has no Chinese answer (answer.zh)" },
+	{ T(HEAD STEP "checkpoint\n"), "f:5:1: 'checkpoint' needs an event: "
+	    "SIDE:KIND[#N], SIDE enters STATE[#N], SIDE timer NAME[#N] or at "
+	    "TIME" },
+	{ T(HEAD STEP "checkpoint server timer keepalive#\n"),
+	    "f:5:25: expected a count after '#', got ''" },
+	{ T(HEAD STEP "checkpoint at 1\nask.zh\n"), "f:6:1: 'ask.zh' needs text" },
+
+	/* The attacker: declared once, of the endpoints' family. */
+	{ T(HEAD STEP "attacker\n"), "f:5:1: 'attacker' needs an address like "
+	    "10.66.0.1 or a step like 'at 1 synflood 200'" },
+	{ T(HEAD STEP "attacker 10.66.0.1:80\n"), "f:5:10: bad address "
+	    "'10.66.0.1:80' (expected an address without a port, e.g. "
+	    "10.66.0.1 or 2001:db8::66)" },
+	{ T(HEAD STEP "attacker 10.66.0.1 10.66.0.2\n"),
+	    "f:5:20: unexpected word '10.66.0.2'" },
+	{ T(HEAD STEP "attacker 10.66.0.1\nattacker 10.66.0.2\n"),
+	    "f:6:1: duplicate 'attacker' (first on line 5)" },
+	{ T(HEAD STEP "attacker   2001:db8::66\n"),
+	    "f:5:12: 'attacker' is IPv6 but 'client' (line 2) is IPv4" },
+	{ T(HEAD STEP "attacker 10.0.0.2\n"),
+	    "f:5:10: 'attacker' has the same address as 'server' (line 3)" },
+	{ T(HEAD STEP "  attacker at 1 synflood 10\nattacker at 2 synflood 1\n"),
+	    "f:5:3: attacker steps need an 'attacker ADDRESS' line" },
+	{ T(HEAD STEP "attacker 1 synflood 10\n"),
+	    "f:5:10: '1' needs 'at' before it" },
+	{ T(HEAD STEP "attacker after 1 synflood 10\n"),
+	    "f:5:10: attacker steps start with 'at TIME', got 'after'" },
+	{ T(HEAD STEP "attacker synflood\n"),
+	    "f:5:10: attacker steps start with 'at TIME', got 'synflood'" },
+	{ T(HEAD STEP "attacker at\n"),
+	    "f:5:10: 'at' needs a time, e.g. 'at 1.5'" },
+	{ T(HEAD STEP "attacker at soon synflood 1\n"),
+	    "f:5:13: expected a time like 1.5 or 200ms, got 'soon'" },
+	{ T(HEAD STEP "attacker at 1\n"),
+	    "f:5:1: attacker step needs an action (synflood, forge)" },
+	{ T(HEAD STEP "attacker at 1 flood 10\n"),
+	    "f:5:15: unknown action 'flood' (synflood, forge)" },
+	{ T(HEAD STEP "attacker at 1 synflood\n"), "f:5:15: 'synflood' needs a "
+	    "number of SYNs, e.g. 'synflood 200'" },
+	{ T(HEAD STEP "attacker at 1 synflood 0\n"), "f:5:24: expected a number "
+	    "of SYNs from 1 to 1000000, got '0'" },
+	{ T(HEAD STEP "attacker at 1 synflood 1000001\n"), "f:5:24: expected a "
+	    "number of SYNs from 1 to 1000000, got '1000001'" },
+	{ T(HEAD STEP "attacker at 1 synflood 10 over\n"),
+	    "f:5:27: 'over' needs a time, e.g. 'over 2'" },
+	{ T(HEAD STEP "attacker at 1 synflood 10 during 2\n"),
+	    "f:5:27: unexpected word 'during'" },
+	{ T(HEAD STEP "attacker 10.66.0.1\nattacker at 2 synflood 1\n"
+	    "attacker at 1 synflood 1\n"), "f:7:13: 'at 1' is earlier than the "
+	    "attacker's previous 'at' (line 6)" },
+	{ T(HEAD STEP "attacker at 1 forge client\n"), "f:5:15: 'forge' needs "
+	    "a side, flags and seq=N, e.g. 'forge client R seq=client.isn+1'" },
+	{ T(HEAD STEP "attacker at 1 forge peer R seq=1\n"),
+	    "f:5:21: unknown side 'peer' (client, server)" },
+	{ T(HEAD STEP "attacker at 1 forge client X seq=1\n"), "f:5:28: bad "
+	    "flags 'X' (tcpdump's letters S F P R U E W, and '.' for ACK, e.g. "
+	    "S, R or P.)" },
+	{ T(HEAD STEP "attacker at 1 forge client RR seq=1\n"), "f:5:28: bad "
+	    "flags 'RR' (tcpdump's letters S F P R U E W, and '.' for ACK, e.g. "
+	    "S, R or P.)" },
+	{ T(HEAD STEP "attacker at 1 forge client R len=1\n"),
+	    "f:5:15: 'forge' needs seq=N, e.g. 'seq=client.isn+1'" },
+	{ T(HEAD STEP "attacker at 1 forge client R. seq=1\n"),
+	    "f:5:28: flags 'R.' have ACK ('.'), so 'forge' needs ack=N" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=1 ack=2\n"), "f:5:36: "
+	    "ack=N needs the ACK flag ('.'), but the flags are 'R'" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=1 seq=2\n"),
+	    "f:5:36: 'seq=' given twice" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=1 win=5\n"),
+	    "f:5:36: expected seq=N, ack=N or len=N, got 'win=5'" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq\n"),
+	    "f:5:30: expected seq=N, ack=N or len=N, got 'seq'" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=1 len=65496\n"),
+	    "f:5:36: expected a length from 0 to 65495, got '65496'" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=4294967296\n"),
+	    "f:5:30: bad number '4294967296' (0 to 4294967295, client.isn+N or "
+	    "server.isn+N)" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=client.isn-1\n"),
+	    "f:5:30: bad number 'client.isn-1' (0 to 4294967295, client.isn+N "
+	    "or server.isn+N)" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=clint.isn+1\n"),
+	    "f:5:30: bad number 'clint.isn+1' (0 to 4294967295, client.isn+N "
+	    "or server.isn+N)" },
+	{ T(HEAD STEP "attacker at 1 forge client R seq=server.isn+\n"),
+	    "f:5:30: bad number 'server.isn+' (0 to 4294967295, client.isn+N "
+	    "or server.isn+N)" },
+	{ T(HEAD STEP "attacker 10.66.0.1\n"
+	    "attacker at 1 forge server R. seq=1 ack=client.isn+1\n"
+	    "attacker at 2 forge client R seq=server.isn\n"),
+	    "f:6:37: 'client.isn' needs an 'isn' line that fixes the ISNs" },
 };
 
 START_TEST(test_errors)
@@ -477,7 +945,11 @@ START_TEST(test_errors)
 	ck_assert_ptr_null(sc.steps);
 	ck_assert_ptr_null(sc.sets);
 	ck_assert_ptr_null(sc.faults);
+	ck_assert_ptr_null(sc.narrations);
+	ck_assert_ptr_null(sc.checkpoints);
+	ck_assert_ptr_null(sc.attacks);
 	ck_assert_uint_eq(sc.nsteps, 0);
+	ck_assert(!sc.has_attacker);
 }
 END_TEST
 
@@ -509,6 +981,7 @@ START_TEST(test_fault_parse)
 	ck_assert_uint_eq(f.action, FAULT_DROP);
 	ck_assert_uint_eq(f.nth, 1);
 	ck_assert_int_eq(f.line, 0);
+	ck_assert_int_eq(f.col, 0);
 	ck_assert_str_eq(scen_fault_str(&f, buf, sizeof buf), "server:FIN#1");
 
 	ck_assert_int_eq(scen_fault_parse("client:SYN-ACK#4294967295", &f,
@@ -581,6 +1054,10 @@ Suite *scenario_suite(void)
 
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_minimal_file);
+	tcase_add_test(tc, test_lesson_file);
+	tcase_add_loop_test(tc, test_when_forms, 0,
+	    sizeof when_cases / sizeof when_cases[0]);
+	tcase_add_test(tc, test_attacker_ipv6);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_loop_test(tc, test_step_forms, 0,
 	    sizeof step_cases / sizeof step_cases[0]);
