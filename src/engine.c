@@ -805,8 +805,11 @@ size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,
 		if (e->faults[i].matched)
 			continue;
 		if (n < max) {
+			char spec[32];
 			out[n] = (struct engine_unmatched){ .line = f->line, .col = f->col };
-			scen_fault_str(f, out[n].what, sizeof out[n].what);
+			snprintf(out[n].what, sizeof out[n].what, "%s %s",
+			    f->action == FAULT_DROP ? "drop" : "delay",
+			    scen_fault_str(f, spec, sizeof spec));
 		}
 		n++;
 	}
@@ -815,9 +818,11 @@ size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,
 		if (c->matched)
 			continue;
 		if (n < max) {
+			char sel[48];
 			out[n] = (struct engine_unmatched){ .line = c->line, .col = c->col };
-			snprintf(out[n].what, sizeof out[n].what, "%s",
-			    c->text ? "narrate" : "checkpoint");
+			snprintf(out[n].what, sizeof out[n].what, "%s %s",
+			    c->text ? "narrate" : "checkpoint",
+			    scen_when_str(c->when, sel, sizeof sel));
 		}
 		n++;
 	}

@@ -51,7 +51,8 @@ int64_t engine_now(const struct engine *e);
  * Fills up to max of them and returns how many there are.
  */
 struct engine_unmatched {
-	char what[32];		/* "client:FIN#3", "narrate", "checkpoint" */
+	char what[64];		/* "drop client:FIN#3", "narrate server enters
+				   CLOSING#1", "checkpoint at 2" */
 	int line, col;		/* in the scenario file; 0 from the command line */
 };
 size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,

@@ -359,7 +359,7 @@ static int check_unmatched(const struct engine *e, const struct scenario *sc)
 			    left[i].what);
 			bad = 1;
 		} else {
-			fprintf(stderr, "%s: warning: --drop %s never matched a segment\n",
+			fprintf(stderr, "%s: warning: --%s never matched a segment\n",
 			    prog, left[i].what);
 		}
 	}

@@ -512,6 +512,29 @@ const char *scen_fault_str(const struct scen_fault *f, char *buf, size_t len)
 	return buf;
 }
 
+const char *scen_when_str(const struct scen_when *w, char *buf, size_t len)
+{
+	char t[32];
+	switch (w->kind) {
+	case WHEN_SEGMENT:
+		snprintf(buf, len, "%s:%s#%u", trace_side_name(w->side),
+		    seg_kind_name((enum seg_kind)w->seg_kind), (unsigned)w->nth);
+		break;
+	case WHEN_STATE:
+		snprintf(buf, len, "%s enters %s#%u", trace_side_name(w->side),
+		    tcp_state_name((enum tcp_state)w->state), (unsigned)w->nth);
+		break;
+	case WHEN_TIMER:
+		snprintf(buf, len, "%s timer %s#%u", trace_side_name(w->side),
+		    trace_timer_name(w->timer), (unsigned)w->nth);
+		break;
+	default:
+		snprintf(buf, len, "at %s", units_format_time(w->t, t, sizeof t));
+		break;
+	}
+	return buf;
+}
+
 /* ---- Keyword handlers: each parses the current line's words ---- */
 
 static int kw_id(struct parser *p, int arg)

@@ -87,6 +87,10 @@ struct scen_when {
 };
 
 /* Text shown when `when` happens, in both languages. */
+/* "client:SYN#1", "server enters SYN_RCVD#1", "client timer retransmit#2",
+ * "at 2.5": the selector as a file would write it. */
+const char *scen_when_str(const struct scen_when *w, char *buf, size_t len);
+
 struct scen_narration {
 	struct scen_when when;
 	char *text[2];		/* [0] English, [1] Chinese; both required */
