@@ -9,100 +9,19 @@
 #include <string.h>
 
 #include "engine.h"
+#include "library.h"
 #include "tests.h"
 
 #define SEC 1000000LL
-
-struct run {
-	struct scenario sc;
-	struct profile prof;
-	struct trace tr;
-};
-
-static void run_scenario(struct run *r, const char *id, const char *profile,
-    const char *drop, uint64_t seed)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	struct tv_error err;
-	snprintf(path, sizeof path, "%s/data/scenarios/%s.tcpviz", top ? top : ".", id);
-	ck_assert_msg(scenario_load(&r->sc, path, &err) == 0, "%s: %s", path, err.msg);
-	ck_assert_int_eq(profile_init(&r->prof, profile, NULL), 0);
-	trace_init(&r->tr);
-	struct scen_fault f;
-	if (drop)
-		ck_assert_int_eq(scen_fault_parse(drop, &f, NULL), 0);
-	struct engine_opts o = {
-		.sc = &r->sc, .prof = &r->prof, .seed = seed,
-		.faults = drop ? &f : NULL, .nfaults = drop ? 1 : 0,
-	};
-	struct engine *e = engine_new(&o, &r->tr, &err);
-	ck_assert_ptr_nonnull(e);
-	engine_run(e);
-	struct engine_unmatched left[4];
-	ck_assert_uint_eq(engine_unmatched(e, left, 4), 0);
-	engine_free(e);
-}
-
-static void run_free(struct run *r)
-{
-	trace_free(&r->tr);
-	scenario_free(&r->sc);
-}
-
-/* "CLOSED SYN_SENT ESTABLISHED ..." for one side of connection 1. */
-static const char *state_path(const struct trace *tr, int side, char *buf, size_t len)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < tr->nev; i++) {
-		const struct trace_event *ev = &tr->ev[i];
-		if (ev->type != TRACE_STATE || ev->side != side || ev->conn != 1)
-			continue;
-		if (n == 0)
-			n += (size_t)snprintf(buf + n, len - n, "%s",
-			    tcp_state_name(ev->u.state.from));
-		n += (size_t)snprintf(buf + n, len - n, " %s",
-		    tcp_state_name(ev->u.state.to));
-	}
-	return buf;
-}
-
-/* "S S. . P. ..." of connection 1, with "!" after lost ones. */
-static const char *segments(const struct trace *tr, char *buf, size_t len)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < tr->nev; i++) {
-		const struct trace_event *ev = &tr->ev[i];
-		char flags[10];
-		if (ev->type != TRACE_SEGMENT)
-			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%s%s", n ? " " : "",
-		    ev->side == SIDE_CLIENT ? ">" : "<",
-		    segment_flags_str(ev->u.seg.flags, flags));
-		if (ev->u.seg.lost)
-			n += (size_t)snprintf(buf + n, len - n, "!");
-	}
-	return buf;
-}
-
-static const struct trace_event *nth_segment(const struct trace *tr, uint32_t n)
-{
-	for (size_t i = 0; i < tr->nev; i++)
-		if (tr->ev[i].type == TRACE_SEGMENT && tr->ev[i].u.seg.n == n)
-			return &tr->ev[i];
-	return NULL;
-}
 
 START_TEST(lifecycle_opens_exchanges_closes_in_four_and_waits_2msl)
 {
 	struct run r;
 	char buf[512];
-	run_scenario(&r, "lifecycle", "linux", NULL, 1);
-	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, buf, sizeof buf),
+	run_scenario(&r, "lifecycle", "linux", NULL);
+	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, 1, buf, sizeof buf),
 	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
-	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, buf, sizeof buf),
+	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, 1, buf, sizeof buf),
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	/* Handshake, request, its ACK, reply, its ACK, then four to close. */
 	ck_assert_str_eq(segments(&r.tr, buf, sizeof buf),
@@ -135,7 +54,7 @@ END_TEST
 START_TEST(lifecycle_textbook_waits_240_s)
 {
 	struct run r;
-	run_scenario(&r, "lifecycle", "textbook", NULL, 1);
+	run_scenario(&r, "lifecycle", "textbook", NULL);
 	const struct trace_event *last = &r.tr.ev[r.tr.nev - 1];
 	ck_assert_int_eq(last->type, TRACE_STATE);
 	ck_assert_int_eq(last->u.state.from, TCP_TIME_WAIT);
@@ -150,7 +69,7 @@ START_TEST(syn_lost_resends_the_same_syn_after_one_rto)
 {
 	struct run r;
 	char buf[512];
-	run_scenario(&r, "syn-lost", "linux", NULL, 1);
+	run_scenario(&r, "syn-lost", "linux", NULL);
 	const struct trace_event *first = nth_segment(&r.tr, 1);
 	const struct trace_event *again = nth_segment(&r.tr, 2);
 	ck_assert(first->u.seg.lost);
@@ -159,7 +78,7 @@ START_TEST(syn_lost_resends_the_same_syn_after_one_rto)
 	ck_assert(again->u.seg.notes & NOTE_RETRANSMISSION);
 	ck_assert_int_eq(again->t - first->t, 1 * SEC);
 	/* The server never saw the first one: it stayed in LISTEN. */
-	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, buf, sizeof buf),
+	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, 1, buf, sizeof buf),
 	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
 	run_free(&r);
 }
@@ -168,7 +87,7 @@ END_TEST
 START_TEST(last_ack_lost_time_wait_re_acks_and_restarts)
 {
 	struct run r;
-	run_scenario(&r, "last-ack-lost", "linux", NULL, 1);
+	run_scenario(&r, "last-ack-lost", "linux", NULL);
 	int server_fins = 0, client_acks_after = 0, tw_armed = 0;
 	int64_t rtx_fin = -1, last_arm = -1, closed = -1;
 	for (size_t i = 0; i < r.tr.nev; i++) {
@@ -206,13 +125,13 @@ START_TEST(simultaneous_open_both_pass_syn_rcvd_with_original_isns)
 {
 	struct run r;
 	char buf[512];
-	run_scenario(&r, "simultaneous-open", "linux", NULL, 1);
+	run_scenario(&r, "simultaneous-open", "linux", NULL);
 	/* Both SYNs cross; both SYN-ACKs cross; a bare ACK each. */
 	ck_assert_str_eq(segments(&r.tr, buf, sizeof buf),
 	    ">S <S <S. >S. >. <. >F. <F. >.");
-	const char *c = state_path(&r.tr, SIDE_CLIENT, buf, sizeof buf);
+	const char *c = state_path(&r.tr, SIDE_CLIENT, 1, buf, sizeof buf);
 	ck_assert_msg(strstr(c, "SYN_SENT SYN_RCVD ESTABLISHED") != NULL, "%s", c);
-	c = state_path(&r.tr, SIDE_SERVER, buf, sizeof buf);
+	c = state_path(&r.tr, SIDE_SERVER, 1, buf, sizeof buf);
 	ck_assert_msg(strstr(c, "SYN_SENT SYN_RCVD ESTABLISHED") != NULL, "%s", c);
 	/* Each SYN-ACK carries the ISN of that side's own SYN. */
 	for (uint32_t n = 1; n <= 2; n++) {
@@ -231,9 +150,9 @@ START_TEST(simultaneous_close_both_pass_closing_to_time_wait)
 {
 	struct run r;
 	char buf[512];
-	run_scenario(&r, "simultaneous-close", "linux", NULL, 1);
+	run_scenario(&r, "simultaneous-close", "linux", NULL);
 	for (int side = 0; side < 2; side++) {
-		const char *p = state_path(&r.tr, side, buf, sizeof buf);
+		const char *p = state_path(&r.tr, side, 1, buf, sizeof buf);
 		ck_assert_msg(strstr(p, "ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT CLOSED"),
 		    "%s: %s", trace_side_name(side), p);
 	}
@@ -245,13 +164,13 @@ START_TEST(refused_rst_ack_seq_0_ack_isn_plus_1)
 {
 	struct run r;
 	char buf[512];
-	run_scenario(&r, "refused", "linux", NULL, 1);
+	run_scenario(&r, "refused", "linux", NULL);
 	ck_assert_str_eq(segments(&r.tr, buf, sizeof buf), ">S <R.");
 	const struct trace_event *syn = nth_segment(&r.tr, 1);
 	const struct trace_event *rst = nth_segment(&r.tr, 2);
 	ck_assert_uint_eq(rst->u.seg.seq, 0);
 	ck_assert_uint_eq(rst->u.seg.ack, syn->u.seg.seq + 1);
-	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, buf, sizeof buf),
+	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, 1, buf, sizeof buf),
 	    "CLOSED SYN_SENT CLOSED");
 	bool refused = false;
 	for (size_t i = 0; i < r.tr.nev; i++)
@@ -267,9 +186,15 @@ static char *json_of(const char *id, const char *profile, const char *drop,
     uint64_t seed)
 {
 	struct run r;
-	char *buf = NULL;
+	char *buf = NULL, seedbuf[32], dropbuf[64];
 	size_t len = 0;
-	run_scenario(&r, id, profile, drop, seed);
+	const char *sets[3] = { seedbuf, NULL, NULL };
+	snprintf(seedbuf, sizeof seedbuf, "seed %llu", (unsigned long long)seed);
+	if (drop) {
+		snprintf(dropbuf, sizeof dropbuf, "drop %s", drop);
+		sets[1] = dropbuf;
+	}
+	run_scenario_with(&r, id, profile, sets, false);
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_int_eq(trace_write_json(&r.tr, f), 0);
 	fclose(f);
@@ -301,8 +226,9 @@ END_TEST
 START_TEST(another_seed_changes_isns_not_relative_numbers)
 {
 	struct run a, b;
-	run_scenario(&a, "lifecycle", "linux", NULL, 1);
-	run_scenario(&b, "lifecycle", "linux", NULL, 2);
+	run_scenario(&a, "lifecycle", "linux", NULL);
+	static const char *const seed2[] = { "seed 2", NULL };
+	run_scenario_with(&b, "lifecycle", "linux", seed2, false);
 	ck_assert_uint_eq(a.tr.nsegs, b.tr.nsegs);
 	const struct trace_event *sa = nth_segment(&a.tr, 1), *sb = nth_segment(&b.tr, 1);
 	ck_assert_uint_ne(sa->u.seg.seq, sb->u.seg.seq);
@@ -321,9 +247,9 @@ END_TEST
 START_TEST(dropping_the_servers_fin_brings_a_retransmitted_fin)
 {
 	struct run r;
-	run_scenario(&r, "lifecycle", "linux", NULL, 1);
+	run_scenario(&r, "lifecycle", "linux", NULL);
 	run_free(&r);
-	run_scenario(&r, "lifecycle", "linux", "server:FIN#1", 1);
+	run_scenario(&r, "lifecycle", "linux", "server:FIN#1");
 	int fins = 0;
 	bool lost_first = false, rtx_second = false;
 	for (uint32_t n = 1; n <= r.tr.nsegs; n++) {
