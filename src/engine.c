@@ -227,7 +227,10 @@ static struct tcb *fourtuple_in_use(const struct engine *e, int host,
 	return NULL;
 }
 
-static struct tcb *app_connect(struct engine *e, int host, uint16_t port)
+/* connect(), from `port` if not 0; with fastopen > 0 bytes it is
+ * sendto(MSG_FASTOPEN) of that many bytes. */
+static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
+    uint32_t fastopen)
 {
 	struct host *h = &e->hosts[host];
 	struct endpoint local = h->ep;
@@ -262,11 +265,13 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port)
 		t->side = SIDE_CLIENT;
 	}
 	h->app_sock = t->handle;
-	engine_app_event(e, t, host, APP_CONNECT, APP_PENDING, 0);
+	engine_app_event(e, t, host, fastopen ? APP_FASTOPEN : APP_CONNECT,
+	    APP_PENDING, fastopen);
 	t->iss = engine_isn(e, host, &t->local, &t->remote);
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
-	t->snd_end = t->iss + 1;
+	t->snd_end = t->iss + 1 + fastopen;
+	t->tfo_syn = fastopen > 0 && (e->prof.fastopen & 1);
 	tcb_set_state(e, t, TCP_SYN_SENT, "connect");
 	tcp_send_syn(e, t, 0);
 	return t;
@@ -406,7 +411,33 @@ static void app_crash(struct engine *e, int host)
 	e->hosts[host].app_sock = e->hosts[host].listen_sock = -1;
 }
 
-static void app_call(struct engine *e, int host, int call, uint32_t arg)
+/*
+ * A server application that holds no connection (only its listener, or
+ * nothing since it closed the last one) is one that would accept().
+ */
+static bool accepting(struct engine *e, int host)
+{
+	struct tcb *t = app_sock(e, host);
+	struct tcb *l = tcb_get(e, e->hosts[host].listen_sock);
+	return l && l->state == TCP_LISTEN && (!t || t == l);
+}
+
+/* accept(): take the oldest established connection, if there is one. */
+static bool try_accept(struct engine *e, int host)
+{
+	struct tcb *c = accept_ready(e, host);
+	if (!c)
+		return false;
+	queue_leave(e, c);
+	c->connected_seen = true;
+	e->hosts[host].app_sock = c->handle;
+	engine_app_event(e, c, host, APP_ACCEPT, APP_OK, 0);
+	return true;
+}
+
+/* The application on host makes `call`; port is fastopen's local port. */
+static void app_call(struct engine *e, int host, int call, uint32_t arg,
+    uint16_t port)
 {
 	struct tcb *t = app_sock(e, host);
 	switch (call) {
@@ -414,10 +445,16 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg)
 		app_listen(e, host, arg);
 		break;
 	case APP_CONNECT:
-		app_connect(e, host, (uint16_t)arg);
+		app_connect(e, host, (uint16_t)arg, 0);
+		break;
+	case APP_FASTOPEN:
+		app_connect(e, host, port, arg);
 		break;
 	case APP_ACCEPT:
-		/* The trigger did the accepting (see step_ready). */
+		/* Scripts accept in script_run_step (it may block); a bare
+		 * engine's test accepts at once if it can. */
+		engine_app_event(e, NULL, host, APP_ACCEPT, APP_PENDING, 0);
+		try_accept(e, host);
 		break;
 	case APP_SEND:
 		engine_app_event(e, t, host, APP_SEND, APP_PENDING, arg);
@@ -490,16 +527,8 @@ static bool step_ready(struct engine *e, int host, const struct scen_step *s)
 	case TRIG_AFTER:
 		return true;
 	case TRIG_CONNECTED:
-		if (t && t->state == TCP_LISTEN) {
-			struct tcb *c = accept_ready(e, host);
-			if (!c)
-				return false;
-			queue_leave(e, c);
-			c->connected_seen = true;
-			e->hosts[host].app_sock = c->handle;
-			engine_app_event(e, c, host, APP_ACCEPT, APP_OK, 0);
-			return true;
-		}
+		if (accepting(e, host))
+			return try_accept(e, host);
 		return t && t->connected_seen;
 	case TRIG_DATA:
 		if (!t || t->unread == 0)
@@ -528,6 +557,12 @@ static void script_poll(struct engine *e, int host)
 	struct host *h = &e->hosts[host];
 	if (!e->sc || h->step_queued)
 		return;
+	if (h->accept_blocked) {
+		if (!try_accept(e, host))
+			return;
+		h->accept_blocked = false;
+		h->next_step++;
+	}
 	while (h->next_step < e->sc->nsteps &&
 	    e->sc->steps[h->next_step].side != host)
 		h->next_step++;
@@ -548,8 +583,18 @@ static void script_run_step(struct engine *e, int host)
 	struct host *h = &e->hosts[host];
 	const struct scen_step *s = &e->sc->steps[h->next_step];
 	h->step_queued = false;
+	/* accept() blocks until a connection is ready, unless its trigger
+	 * ("on connected") already waited for one and took it. */
+	if (s->call == APP_ACCEPT && s->trigger != TRIG_CONNECTED) {
+		engine_app_event(e, NULL, host, APP_ACCEPT, APP_PENDING, 0);
+		if (!try_accept(e, host)) {
+			h->accept_blocked = true;
+			return;
+		}
+	}
 	h->next_step++;
-	app_call(e, host, s->call, s->arg);
+	if (s->call != APP_ACCEPT)
+		app_call(e, host, s->call, s->arg, s->port);
 }
 
 /* ---- Narration and checkpoints ---- */
@@ -940,7 +985,7 @@ void engine_app(struct engine *e, int side, int h, enum app_call call,
 {
 	if (h >= 0)
 		e->hosts[side].app_sock = h;
-	app_call(e, side, call, arg);
+	app_call(e, side, call, arg, 0);
 	report_results(e, side);
 }
 

@@ -54,6 +54,12 @@ struct tcb {
 	bool connected_seen;		/* the app has been told connect/accept returned */
 	int error;			/* enum app_result to report, or APP_PENDING */
 
+	/* TCP Fast Open (RFC 7413). */
+	bool tfo_syn;			/* active: the SYN carries a TFO option */
+	bool tfo_reply;			/* passive: put our cookie in the SYN-ACK */
+	bool tfo_early;			/* passive: took data from the SYN, so it
+					   may send before the handshake ends */
+
 	/* A passive connection's listener, or for a listener its limits. */
 	bool passive;
 	int listener;			/* handle, -1 */
@@ -113,7 +119,10 @@ struct host {
 	int listen_sock;		/* handle of its listener, -1 */
 	size_t next_step;		/* index in engine.sc->steps */
 	bool step_queued;		/* an EV_STEP for next_step is pending */
+	bool accept_blocked;		/* next_step is an accept() waiting */
 	bool reuseaddr;			/* SO_REUSEADDR for the next listen() */
+	uint8_t tfo_cookie[8];		/* Fast Open cookie from the server */
+	uint8_t tfo_cookie_len;		/* 0: none cached yet */
 };
 
 struct fault_state {
@@ -205,6 +214,9 @@ void net_send(struct engine *e, struct tcb *t, int host, int conn, int side,
     struct segment *seg, uint32_t notes);
 uint32_t tcp_syn_cookie(const struct engine *e, const struct segment *syn,
     int64_t minute, int mss_index);
+/* The Fast Open cookie this server gives the client at `client`. */
+void tcp_tfo_cookie(const struct engine *e, const struct endpoint *client,
+    uint8_t out[8]);
 
 /* tcp_input.c */
 void tcp_arrive(struct engine *e, int host, const struct segment *seg,

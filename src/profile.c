@@ -40,6 +40,7 @@ static const struct profile textbook = {
 	.somaxconn = 128,
 	.rfc1337 = false,		/* RFC 9293: RST in TIME-WAIT closes */
 	.handshake = 3,
+	.fastopen = 0,			/* RFC 7413 is an experiment, not the book */
 	.mss = 1460,
 	.rcv_wnd = 65535,
 	.wscale = -1,
@@ -70,6 +71,7 @@ static const struct profile linux_defaults = {
 	.somaxconn = 4096,
 	.rfc1337 = false,
 	.handshake = 3,
+	.fastopen = 1,			/* clients may, servers must opt in */
 	.mss = 1460,
 	.rcv_wnd = 64240,
 	.wscale = 7,
@@ -107,6 +109,7 @@ static const struct key {
 	{ "somaxconn", K_INT, F(somaxconn), 1, 1 << 20, "largest accept backlog" },
 	{ "rfc1337", K_BOOL, F(rfc1337), 0, 1, "1: a RST does not end TIME_WAIT" },
 	{ "handshake", K_INT, F(handshake), 2, 3, "3; 2 = what if a SYN alone opened a connection" },
+	{ "fastopen", K_INT, F(fastopen), 0, 3, "TCP Fast Open: 1 client, 2 server, 3 both" },
 	{ "mss", K_U16, F(mss), 88, 65495, "maximum segment size announced in the SYN" },
 	{ "rcv_wnd", K_U32, F(rcv_wnd), 1, 1 << 30, "receive window, bytes" },
 	{ "wscale", K_INT, F(wscale), -1, 14, "window scale shift (-1: no option)" },

@@ -42,6 +42,7 @@ struct profile {
 	bool rfc1337;			/* true: a RST does not end TIME_WAIT */
 	int handshake;			/* 3; 2 is a what-if: a server that
 					   trusts a SYN alone */
+	int fastopen;			/* Linux tcp_fastopen: 1 client, 2 server */
 
 	uint16_t mss;
 	uint32_t rcv_wnd;		/* receive buffer, bytes */

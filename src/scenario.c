@@ -796,14 +796,22 @@ static int parse_step(struct parser *p, int side)
 			st.arg = (uint32_t)v;
 			i++;
 		}
-	} else if (call == APP_SEND) {
+	} else if (call == APP_SEND || call == APP_FASTOPEN) {
 		if (i >= p->nw)
-			return fail(p, i - 1, "'send' needs a byte count");
+			return fail(p, i - 1, "'%s' needs a byte count",
+			    app_call_name(call));
 		if (!parse_uint(p->w[i].s, SEND_MAX, &v) || v == 0)
 			return fail(p, i, "expected a byte count from 1 to %u, "
 			    "got '%s'", SEND_MAX, p->w[i].s);
 		st.arg = (uint32_t)v;
 		i++;
+		if (call == APP_FASTOPEN && i < p->nw) {
+			if (!parse_uint(p->w[i].s, 65535, &v) || v == 0)
+				return fail(p, i, "expected a local port from 1 to "
+				    "65535, got '%s'", p->w[i].s);
+			st.port = (uint16_t)v;
+			i++;
+		}
 	} else if (call == APP_CONNECT && i < p->nw) {
 		/* A local port of its own: a second connection either reuses
 		 * the first one's four-tuple (TIME_WAIT lessons) or not. */

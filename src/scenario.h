@@ -36,9 +36,10 @@ struct scen_step {
 	uint8_t trigger;	/* enum scen_trigger */
 	uint8_t call;		/* enum app_call */
 	int64_t delay;		/* microseconds; see enum scen_trigger */
-	uint32_t arg;		/* listen: backlog; send: bytes;
+	uint32_t arg;		/* listen: backlog; send, fastopen: bytes;
 				   connect: local port (0 = the declared one) */
 	int line;		/* where in the file, for messages */
+	uint16_t port;		/* fastopen: local port (0 = the declared one) */
 };
 
 enum scen_fault_action { FAULT_DROP, FAULT_DELAY };

@@ -203,6 +203,28 @@ static void listen_ack(struct engine *e, struct tcb *l, const struct segment *se
 		tcp_arrive(e, l->host, seg, conn, from_side);
 }
 
+/*
+ * RFC 7413 on the server: a SYN asking for a cookie gets one in the
+ * SYN-ACK; a SYN with our cookie has its data accepted at once, and the
+ * connection goes to the accept queue before the handshake completes.
+ * A wrong cookie just means a normal handshake (the data is not acked).
+ */
+static void fastopen_input(struct engine *e, struct tcb *l, struct tcb *c,
+    const struct segment *seg)
+{
+	uint8_t cookie[8];
+	tcp_tfo_cookie(e, &seg->src, cookie);
+	c->tfo_reply = true;
+	if (seg->opt.tfo_len != 8 || memcmp(seg->opt.tfo_cookie, cookie, 8) != 0 ||
+	    seg->len == 0)
+		return;
+	c->tfo_early = true;
+	c->rcv_nxt += seg->len;
+	c->unread = seg->len;
+	c->last_data_rcvd = e->now;
+	enqueue_accept(e, l, c);
+}
+
 static void listen_input(struct engine *e, struct tcb *l, const struct segment *seg,
     int conn, int from_side)
 {
@@ -234,6 +256,8 @@ static void listen_input(struct engine *e, struct tcb *l, const struct segment *
 	c->snd_una = c->iss;
 	c->snd_nxt = c->snd_end = c->iss + 1;
 	tcb_set_state(e, c, TCP_SYN_RCVD, "rcv-syn");
+	if ((p->fastopen & 2) && (seg->opt.present & SEGOPT_TFO))
+		fastopen_input(e, l, c, seg);
 	tcp_send_syn(e, c, 0);
 	if (p->handshake == 2) {
 		/* The what-if of "why not two handshakes": the server takes
@@ -264,11 +288,19 @@ static void syn_sent_input(struct engine *e, struct tcb *t, const struct segment
 	t->rcv_nxt = seg->seq + 1;
 	take_syn_options(e, t, seg);
 	if (has(seg, SEG_ACK)) {
+		struct host *h = &e->hosts[t->host];
+		if ((seg->opt.present & SEGOPT_TFO) && seg->opt.tfo_len > 0 &&
+		    seg->opt.tfo_len <= sizeof h->tfo_cookie) {
+			h->tfo_cookie_len = seg->opt.tfo_len;
+			memcpy(h->tfo_cookie, seg->opt.tfo_cookie, seg->opt.tfo_len);
+		}
 		if (t->rtt_timing) {
 			timer_rtt_sample(e, t, e->now - t->rtt_sent);
 			t->rtt_timing = false;
 		}
 		t->snd_una = seg->ack;
+		/* Data in our SYN that the server did not take goes again. */
+		t->snd_nxt = seg->ack;
 		established(e, t, "rcv-syn-ack");
 		/* Data the application wrote while connecting carries the
 		 * ACK itself (Linux delays the ACK for a waiting writer). */
@@ -324,7 +356,7 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 			return false;
 		}
 		struct tcb *l = tcb_get(e, t->listener);
-		if (t->passive && l && l->state == TCP_LISTEN) {
+		if (t->passive && l && l->state == TCP_LISTEN && t->queue == Q_SYN) {
 			/* Linux (tcp_abort_on_overflow=0) ignores the ACK when
 			 * the accept queue is full; the SYN-ACK timer goes on. */
 			if (accept_queue_full(l))

@@ -143,6 +143,31 @@ void tcp_send_syn(struct engine *e, struct tcb *t, uint32_t notes)
 		s.opt.present |= SEGOPT_WSCALE;
 		s.opt.wscale = (uint8_t)p->wscale;
 	}
+	if (synack && t->tfo_reply) {
+		s.opt.present |= SEGOPT_TFO;
+		s.opt.tfo_len = 8;
+		tcp_tfo_cookie(e, &t->remote, s.opt.tfo_cookie);
+	}
+	if (!synack && t->tfo_syn && !(notes & NOTE_RETRANSMISSION)) {
+		/* With a cookie the SYN carries data; without one it asks
+		 * for a cookie and the data waits for the handshake. */
+		const struct host *h = &e->hosts[t->host];
+		s.opt.present |= SEGOPT_TFO;
+		s.opt.tfo_len = h->tfo_cookie_len;
+		memcpy(s.opt.tfo_cookie, h->tfo_cookie, h->tfo_cookie_len);
+		if (h->tfo_cookie_len > 0) {
+			uint32_t left = t->snd_end - (t->iss + 1);
+			s.len = left < t->snd_mss ? left : t->snd_mss;
+			t->snd_nxt = t->iss + 1 + s.len;
+			if (s.len > 0)
+				notes |= NOTE_TFO_DATA;
+		}
+	}
+	if (!(notes & NOTE_RETRANSMISSION)) {
+		t->rtt_timing = true;	/* the handshake gives the first RTT */
+		t->rtt_seq = t->iss;
+		t->rtt_sent = e->now;
+	}
 	send_from(e, t, &s, notes);
 	timer_rtx_start(e, t);
 }
@@ -204,7 +229,9 @@ static uint32_t segment_len(const struct tcb *t, uint32_t seq)
 
 void tcp_output(struct engine *e, struct tcb *t)
 {
-	if (!tcp_state_synchronized(t->state))
+	/* A Fast Open server may answer before the handshake completes. */
+	if (!tcp_state_synchronized(t->state) &&
+	    !(t->state == TCP_SYN_RCVD && t->tfo_early))
 		return;
 	/* The FIN's own sequence number sits at snd_end. */
 	uint32_t fin_end = t->snd_end + (t->fin_queued ? 1 : 0);
@@ -235,6 +262,10 @@ void tcp_retransmit(struct engine *e, struct tcb *t)
 {
 	t->rtt_timing = false;	/* Karn: no RTT sample from a resent segment */
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD) {
+		/* A repeated SYN goes without data (RFC 7413 4.1.3); the
+		 * data follows the handshake. */
+		if (t->state == TCP_SYN_SENT)
+			t->snd_nxt = t->iss + 1;
 		tcp_send_syn(e, t, NOTE_RETRANSMISSION);
 		return;
 	}
@@ -283,6 +314,16 @@ static uint32_t cookie_hash(const struct engine *e, const struct segment *syn,
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
 	return (uint32_t)h;
+}
+
+void tcp_tfo_cookie(const struct engine *e, const struct endpoint *client,
+    uint8_t out[8])
+{
+	uint64_t h = e->secret ^ 0x74666f636f6f6b69ULL;	/* "tfocooki" */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ client->addr[i]) * 0x100000001b3ULL;
+	for (int i = 0; i < 8; i++)
+		out[i] = (uint8_t)(h >> (8 * i));
 }
 
 uint32_t tcp_syn_cookie(const struct engine *e, const struct segment *syn,

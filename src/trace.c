@@ -262,6 +262,7 @@ static const char *const app_call_names[APP_NCALLS] = {
 	[APP_CRASH] = "crash",
 	[APP_KEEPALIVE] = "keepalive",
 	[APP_REUSEADDR] = "reuseaddr",
+	[APP_FASTOPEN] = "fastopen",
 };
 
 /* APP_PENDING has no name (NULL): the call has not returned yet. */

@@ -81,6 +81,7 @@ enum app_call {
 	APP_CRASH,
 	APP_KEEPALIVE,		/* setsockopt(SO_KEEPALIVE) */
 	APP_REUSEADDR,		/* setsockopt(SO_REUSEADDR) before listen */
+	APP_FASTOPEN,		/* sendto(MSG_FASTOPEN): connect with data */
 	APP_NCALLS
 };
 

@@ -619,7 +619,7 @@ static const struct {
 	{ T(HEAD "lisen 5\n"), "f:4:1: unknown word 'lisen'" },
 	{ T(HEAD "server at 0 lisen\n"), "f:4:13: unknown call 'lisen' "
 	    "(listen, connect, accept, send, recv, shutdown, close, abort, "
-	    "crash, keepalive, reuseaddr)" },
+	    "crash, keepalive, reuseaddr, fastopen)" },
 	{ T(HEAD "client on connected send\n"),
 	    "f:4:21: 'send' needs a byte count" },
 	{ T(HEAD "client at 0 send 0\n"),
@@ -663,7 +663,7 @@ static const struct {
 	{ T(HEAD "client 0 connect\n"),
 	    "f:4:8: '0' needs 'at' or 'after' before it" },
 	{ T(HEAD "client at 0\n"), "f:4:1: step needs a call (listen, connect, "
-	    "accept, send, recv, shutdown, close, abort, crash, keepalive, reuseaddr)" },
+	    "accept, send, recv, shutdown, close, abort, crash, keepalive, reuseaddr, fastopen)" },
 	{ T(HEAD "server on\n"),
 	    "f:4:8: 'on' needs an event (connected, data, eof, closed)" },
 	{ T(HEAD "server on connect accept\n"),

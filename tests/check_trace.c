@@ -273,7 +273,7 @@ START_TEST(test_names)
 	};
 	static const char *const calls[APP_NCALLS] = {
 		"listen", "connect", "accept", "send", "recv", "shutdown",
-		"close", "abort", "crash", "keepalive", "reuseaddr",
+		"close", "abort", "crash", "keepalive", "reuseaddr", "fastopen",
 	};
 
 	ck_assert_str_eq(trace_side_name(SIDE_CLIENT), "client");
