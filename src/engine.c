@@ -422,6 +422,27 @@ static bool accepting(struct engine *e, int host)
 	return l && l->state == TCP_LISTEN && (!t || t == l);
 }
 
+/* recv(): what a blocking read would return now; false while it waits.
+ * A connection that has ended returns at once (its error is reported
+ * by report_results). */
+static bool try_recv(struct engine *e, int host)
+{
+	struct tcb *t = app_sock(e, host);
+	if (!t || t->state == TCP_LISTEN)
+		return true;
+	if (t->unread > 0) {
+		engine_app_event(e, t, host, APP_RECV, APP_OK, t->unread);
+		t->unread = 0;
+		return true;
+	}
+	if (t->fin_received && !t->eof_read) {
+		t->eof_read = true;
+		engine_app_event(e, t, host, APP_RECV, APP_OK, 0);
+		return true;
+	}
+	return t->state == TCP_CLOSED;
+}
+
 /* accept(): take the oldest established connection, if there is one. */
 static bool try_accept(struct engine *e, int host)
 {
@@ -469,10 +490,7 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg,
 		tcp_output(e, t);
 		break;
 	case APP_RECV:
-		if (t) {
-			engine_app_event(e, t, host, APP_RECV, APP_OK, t->unread);
-			t->unread = 0;
-		}
+		try_recv(e, host);
 		break;
 	case APP_SHUTDOWN:
 	case APP_CLOSE:
@@ -505,8 +523,7 @@ static void report_results(struct engine *e, int host)
 	struct tcb *t = app_sock(e, host);
 	if (!t || t->conn == 0)
 		return;
-	if (!t->connected_seen && tcp_state_synchronized(t->state) &&
-	    t->side == SIDE_CLIENT) {
+	if (!t->connected_seen && tcp_state_synchronized(t->state) && !t->passive) {
 		t->connected_seen = true;
 		engine_app_event(e, t, host, APP_CONNECT, APP_OK, 0);
 	}
@@ -557,10 +574,12 @@ static void script_poll(struct engine *e, int host)
 	struct host *h = &e->hosts[host];
 	if (!e->sc || h->step_queued)
 		return;
-	if (h->accept_blocked) {
-		if (!try_accept(e, host))
+	if (h->blocked) {
+		bool done = e->sc->steps[h->next_step].call == APP_ACCEPT ?
+		    try_accept(e, host) : try_recv(e, host);
+		if (!done)
 			return;
-		h->accept_blocked = false;
+		h->blocked = false;
 		h->next_step++;
 	}
 	while (h->next_step < e->sc->nsteps &&
@@ -583,17 +602,19 @@ static void script_run_step(struct engine *e, int host)
 	struct host *h = &e->hosts[host];
 	const struct scen_step *s = &e->sc->steps[h->next_step];
 	h->step_queued = false;
-	/* accept() blocks until a connection is ready, unless its trigger
-	 * ("on connected") already waited for one and took it. */
-	if (s->call == APP_ACCEPT && s->trigger != TRIG_CONNECTED) {
-		engine_app_event(e, NULL, host, APP_ACCEPT, APP_PENDING, 0);
-		if (!try_accept(e, host)) {
-			h->accept_blocked = true;
+	/* accept() and recv() block until there is something to return,
+	 * unless the trigger ("on connected", "on data") already waited. */
+	bool accepts = s->call == APP_ACCEPT && s->trigger != TRIG_CONNECTED;
+	if (accepts || s->call == APP_RECV) {
+		if (accepts ? !try_accept(e, host) : !try_recv(e, host)) {
+			engine_app_event(e, app_sock(e, host), host, s->call,
+			    APP_PENDING, 0);
+			h->blocked = true;
 			return;
 		}
 	}
 	h->next_step++;
-	if (s->call != APP_ACCEPT)
+	if (s->call != APP_ACCEPT && s->call != APP_RECV)
 		app_call(e, host, s->call, s->arg, s->port);
 }
 
@@ -825,6 +846,7 @@ struct engine *engine_new(const struct engine_opts *o, struct trace *out,
 	for (int l = 0; l < 2; l++)
 		if (sc->title[l])
 			snprintf(out->title[l], sizeof out->title[l], "%s", sc->title[l]);
+	trace_set_summary(out, sc->summary[0], sc->summary[1]);
 	return e;
 }
 

@@ -119,7 +119,7 @@ struct host {
 	int listen_sock;		/* handle of its listener, -1 */
 	size_t next_step;		/* index in engine.sc->steps */
 	bool step_queued;		/* an EV_STEP for next_step is pending */
-	bool accept_blocked;		/* next_step is an accept() waiting */
+	bool blocked;			/* next_step (accept or recv) is waiting */
 	bool reuseaddr;			/* SO_REUSEADDR for the next listen() */
 	uint8_t tfo_cookie[8];		/* Fast Open cookie from the server */
 	uint8_t tfo_cookie_len;		/* 0: none cached yet */

@@ -115,7 +115,7 @@ static void retransmit_timeout(struct engine *e, struct tcb *t)
 	else
 		t->rto = 2 * t->rto < e->prof.rto_max ? 2 * t->rto : e->prof.rto_max;
 	tcp_retransmit(e, t);
-	timer_arm(e, t, TIMER_RETRANSMIT, t->rto);
+	timer_rtx_start(e, t);	/* a resent SYN has armed it already */
 }
 
 static void keepalive_timeout(struct engine *e, struct tcb *t)
