@@ -208,6 +208,20 @@ void engine_app_event(struct engine *e, const struct tcb *t, int host,
 
 /* ---- Applications ---- */
 
+/* The application now holds t: it will be told what becomes of it. */
+static void own(struct engine *e, int host, struct tcb *t)
+{
+	struct host *h = &e->hosts[host];
+	if (h->nowned == h->capowned) {
+		h->capowned = h->capowned ? 2 * h->capowned : 8;
+		h->owned = realloc(h->owned, h->capowned * sizeof *h->owned);
+		if (!h->owned)
+			abort();
+	}
+	h->owned[h->nowned++] = t->handle;
+	h->app_sock = t->handle;
+}
+
 static struct tcb *app_sock(struct engine *e, int host)
 {
 	return tcb_get(e, e->hosts[host].app_sock);
@@ -264,7 +278,7 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 		t->conn = engine_conn_for(e, &t->local, &t->remote);
 		t->side = SIDE_CLIENT;
 	}
-	h->app_sock = t->handle;
+	own(e, host, t);
 	engine_app_event(e, t, host, fastopen ? APP_FASTOPEN : APP_CONNECT,
 	    APP_PENDING, fastopen);
 	t->iss = engine_isn(e, host, &t->local, &t->remote);
@@ -451,7 +465,7 @@ static bool try_accept(struct engine *e, int host)
 		return false;
 	queue_leave(e, c);
 	c->connected_seen = true;
-	e->hosts[host].app_sock = c->handle;
+	own(e, host, c);
 	engine_app_event(e, c, host, APP_ACCEPT, APP_OK, 0);
 	return true;
 }
@@ -517,12 +531,9 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg,
 	}
 }
 
-/* Tell the application what happened to its connection, once. */
-static void report_results(struct engine *e, int host)
+/* Tell the application what happened to one connection, once. */
+static void report_one(struct engine *e, int host, struct tcb *t)
 {
-	struct tcb *t = app_sock(e, host);
-	if (!t || t->conn == 0)
-		return;
 	if (!t->connected_seen && tcp_state_synchronized(t->state) && !t->passive) {
 		t->connected_seen = true;
 		engine_app_event(e, t, host, APP_CONNECT, APP_OK, 0);
@@ -532,6 +543,23 @@ static void report_results(struct engine *e, int host)
 		engine_app_event(e, t, host, call, t->error, 0);
 		t->error = APP_PENDING;	/* reported; not again */
 	}
+}
+
+/* ... for every connection the application still holds; those it has
+ * closed, or that have ended and been reported, drop off the list. */
+static void report_results(struct engine *e, int host)
+{
+	struct host *h = &e->hosts[host];
+	size_t kept = 0;
+	for (size_t i = 0; i < h->nowned; i++) {
+		struct tcb *t = tcb_get(e, h->owned[i]);
+		if (t->orphan)
+			continue;
+		report_one(e, host, t);
+		if (t->state != TCP_CLOSED)
+			h->owned[kept++] = h->owned[i];
+	}
+	h->nowned = kept;
 }
 
 /* Is the next step's trigger satisfied now?  Accepts as a side effect,
@@ -903,6 +931,8 @@ void engine_free(struct engine *e)
 	for (int i = 0; i < e->ntcbs; i++)
 		free(e->tcbs[i]);
 	free(e->tcbs);
+	for (int i = 0; i < 2; i++)
+		free(e->hosts[i].owned);
 	free(e->heap);
 	free(e->faults);
 	free(e->cues);
@@ -948,7 +978,7 @@ int engine_force_conn(struct engine *e, int side, enum tcp_state st,
 	t->snd_mss = e->prof.mss;
 	t->state = st;
 	t->connected_seen = tcp_state_synchronized(st);
-	e->hosts[side].app_sock = t->handle;
+	own(e, side, t);
 
 	struct tcb *l = tcb_listener(e, side, t->local.port);
 	if (st == TCP_SYN_RCVD && l) {

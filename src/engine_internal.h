@@ -116,6 +116,8 @@ struct event {
 struct host {
 	struct endpoint ep;		/* address and the port its script uses */
 	int app_sock;			/* handle the script acts on, -1 */
+	int *owned;			/* connections the application holds and */
+	size_t nowned, capowned;	/* must hear about (connect, errors) */
 	int listen_sock;		/* handle of its listener, -1 */
 	size_t next_step;		/* index in engine.sc->steps */
 	bool step_queued;		/* an EV_STEP for next_step is pending */

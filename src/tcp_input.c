@@ -214,9 +214,10 @@ static void fastopen_input(struct engine *e, struct tcb *l, struct tcb *c,
 {
 	uint8_t cookie[8];
 	tcp_tfo_cookie(e, &seg->src, cookie);
-	c->tfo_reply = true;
-	if (seg->opt.tfo_len != 8 || memcmp(seg->opt.tfo_cookie, cookie, 8) != 0 ||
-	    seg->len == 0)
+	/* Linux sends its cookie only to a client that lacks a good one. */
+	c->tfo_reply = seg->opt.tfo_len != 8 ||
+	    memcmp(seg->opt.tfo_cookie, cookie, 8) != 0;
+	if (c->tfo_reply || seg->len == 0)
 		return;
 	c->tfo_early = true;
 	c->rcv_nxt += seg->len;
@@ -491,6 +492,11 @@ static void synchronized_input(struct engine *e, struct tcb *t,
 			tcp_send_ack(e, t, NOTE_DUP_ACK);
 		return;
 	}
+	/* Only an acceptable segment proves the peer alive: a keepalive
+	 * probe from the peer (one below our window) does not, as in
+	 * Linux, where it never reaches the code that stamps rcv_tstamp. */
+	t->last_rcvd = e->now;
+	t->probes_out = 0;
 	if (has(seg, SEG_RST)) {
 		/* RFC 5961 3.2: only the exact RST resets; one merely in the
 		 * window could be forged, so ask the peer to confirm. */
@@ -557,8 +563,6 @@ void tcp_arrive(struct engine *e, int host, const struct segment *seg,
 			tcp_reply_rst(e, host, seg, conn, from_side);
 		return;
 	}
-	t->last_rcvd = e->now;
-	t->probes_out = 0;
 	switch (t->state) {
 	case TCP_SYN_SENT:
 		syn_sent_input(e, t, seg);
