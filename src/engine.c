@@ -508,6 +508,10 @@ static void app_call(struct engine *e, int host, int call, uint32_t arg,
 		break;
 	case APP_SHUTDOWN:
 	case APP_CLOSE:
+		/* With no connection left, close() closes the listener
+		 * (a server program shutting down). */
+		if (!t && call == APP_CLOSE)
+			t = tcb_get(e, e->hosts[host].listen_sock);
 		app_close(e, host, t, call == APP_CLOSE);
 		break;
 	case APP_ABORT:

@@ -22,6 +22,10 @@ struct profile {
 					   floor of the whole RTO (textbook) */
 	int64_t rto_max;
 	bool rto_linux;			/* RTO = SRTT + max(4*RTTVAR, rto_min) */
+	bool drop_unsent_ack;		/* an ACK of data never sent is dropped
+					   silently (Linux) instead of answered
+					   with an ACK (RFC 9293), which can make
+					   two hosts ACK each other forever */
 	int syn_retries;
 	int syn_linear_timeouts;	/* first SYN timeouts not doubled */
 	int synack_retries;

@@ -375,7 +375,9 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 		return true;
 	}
 	if (seq_gt(seg->ack, t->snd_nxt)) {
-		tcp_send_ack(e, t, 0);	/* acknowledges what we never sent */
+		/* It acknowledges what we never sent. */
+		if (!e->prof.drop_unsent_ack)
+			tcp_send_ack(e, t, 0);
 		return false;
 	}
 	if (seq_gt(seg->ack, t->snd_una)) {
