@@ -1,8 +1,9 @@
 /*
- * datadir.c: finds the data directory at run time (see datadir.h):
- * $TCPVIZ_DATADIR, then the source tree when running uninstalled from
- * the build tree, then the installed $(pkgdatadir).  The two compiled-in
- * paths come from Makefile.am as -D flags.
+ * datadir.c: finds the data directory and the message catalogs at run
+ * time (see datadir.h): an environment variable, then the source or
+ * build tree when running uninstalled from the build tree, then the
+ * installed place.  The compiled-in paths come from Makefile.am as -D
+ * flags.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,6 +24,12 @@
 #ifndef TCPVIZ_SRCDIR
 #define TCPVIZ_SRCDIR "."
 #endif
+#ifndef TCPVIZ_LOCALEDIR
+#define TCPVIZ_LOCALEDIR "/usr/local/share/locale"
+#endif
+#ifndef TCPVIZ_BUILDDIR
+#define TCPVIZ_BUILDDIR "."
+#endif
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -35,10 +42,12 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* "dir/sub" into buf; -1 (and buf "") if it does not fit. */
+/* "dir/sub", or "dir" if sub is NULL, into buf; -1 (and buf "") if it
+ * does not fit. */
 static int join(char *buf, size_t len, const char *dir, const char *sub)
 {
-	int n = snprintf(buf, len, "%s/%s", dir, sub);
+	int n = snprintf(buf, len, "%s%s%s", dir, sub != NULL ? "/" : "",
+	    sub != NULL ? sub : "");
 
 	if (n < 0 || (size_t)n >= len) {
 		if (len > 0)
@@ -70,9 +79,14 @@ static bool in_build_tree(void)
 	return access(probe, F_OK) == 0;
 }
 
-int datadir_path(char *buf, size_t len, const char *sub)
+/*
+ * The search both lookups share: $env/sub, else (uninstalled) tree/sub,
+ * else installed/sub; sub may be NULL.
+ */
+static int find_dir(char *buf, size_t len, const char *env_name,
+    const char *tree, const char *installed, const char *sub)
 {
-	const char *env = getenv("TCPVIZ_DATADIR");
+	const char *env = getenv(env_name);
 
 	if (env != NULL && *env != '\0') {
 		if (join(buf, len, env, sub) == -1)
@@ -80,11 +94,22 @@ int datadir_path(char *buf, size_t len, const char *sub)
 		return is_dir(buf) ? 0 : -1;
 	}
 	if (in_build_tree()) {
-		if (join(buf, len, TCPVIZ_SRCDIR "/data", sub) == 0 &&
-		    is_dir(buf))
+		if (join(buf, len, tree, sub) == 0 && is_dir(buf))
 			return 0;
 	}
-	if (join(buf, len, TCPVIZ_DATADIR, sub) == -1)
+	if (join(buf, len, installed, sub) == -1)
 		return -1;
 	return is_dir(buf) ? 0 : -1;
+}
+
+int datadir_path(char *buf, size_t len, const char *sub)
+{
+	return find_dir(buf, len, "TCPVIZ_DATADIR", TCPVIZ_SRCDIR "/data",
+	    TCPVIZ_DATADIR, sub);
+}
+
+int localedir_path(char *buf, size_t len)
+{
+	return find_dir(buf, len, "TCPVIZ_LOCALEDIR", TCPVIZ_BUILDDIR "/locale",
+	    TCPVIZ_LOCALEDIR, NULL);
 }

@@ -1,11 +1,16 @@
 /*
  * datadir.h: where tcpviz finds its data files (scenarios and, later,
- * the concept bank), whether installed or run from the build tree.
+ * the concept bank) and its message catalogs, whether installed or run
+ * from the build tree.
  *
- * Order: $TCPVIZ_DATADIR/sub when that variable is set (and not empty);
- * else, when the running program lives in a build tree (the parent of
- * its directory holds config.status), the source tree's data/sub; else
- * the installed $(pkgdatadir)/sub.
+ * Order for data: $TCPVIZ_DATADIR/sub when that variable is set (and not
+ * empty); else, when the running program lives in a build tree (the
+ * parent of its directory holds config.status), the source tree's
+ * data/sub; else the installed $(pkgdatadir)/sub.
+ *
+ * Order for catalogs: $TCPVIZ_LOCALEDIR; else, in a build tree, the
+ * build tree's locale/ (where `make` compiles the po/ catalogs); else the
+ * installed $(localedir).
  */
 #ifndef DATADIR_H
 #define DATADIR_H
@@ -20,5 +25,11 @@
  * final: a wrong value is reported, never silently replaced.
  */
 int datadir_path(char *buf, size_t len, const char *sub);
+
+/*
+ * Fill buf with the directory for bindtextdomain(): the one that holds
+ * LANG/LC_MESSAGES/tcpviz.mo.  Returns and reports as datadir_path().
+ */
+int localedir_path(char *buf, size_t len);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * main.c: tcpviz's command line.  It finds the scenario, builds the
  * profile, runs the engine and hands the trace to the chosen writer.
- * This is the only place that decides to print an error and exit.
+ * This is the only place that decides to print an error and exit, and
+ * the one that decides the language (--lang, else the environment)
+ * before the first message.
  *
  * Exit status: 0 done, 1 the work failed (unreadable file, write error),
  * 2 the command line was wrong (unknown option, scenario or value).
@@ -22,6 +24,7 @@
 
 #include "datadir.h"
 #include "engine.h"
+#include "i18n.h"
 #include "profile.h"
 #include "scenario.h"
 #include "trace.h"
@@ -77,22 +80,24 @@ static void die_error(int status, const struct tv_error *err)
 	die(status, "%s", buf);
 }
 
-static void usage(FILE *out)
+/* --help, on standard output. */
+static void usage(void)
 {
-	fprintf(out,
-	    "Usage: %s [OPTION]... [SCENARIO]\n"
+	/* TRANSLATORS: keep options, their ARGS and words like SYN; align. */
+	printf(_("Usage: %s [OPTION]... [SCENARIO]\n"
 	    "Show how TCP opens and closes connections, as a sequence diagram.\n"
 	    "SCENARIO is a scenario id (see --list) or a .tcpviz file; the\n"
-	    "default is '" DEFAULT_SCENARIO "'.\n"
-	    "\n"
-	    "Output:\n"
+	    "default is '%s'.\n"), prog, DEFAULT_SCENARIO);
+	putchar('\n');
+	fputs(_("Output:\n"
 	    "      --text             the sequence diagram as plain text (default)\n"
 	    "      --json             the trace as JSON Lines (tcpviz-trace)\n"
 	    "  -w FILE                write the segments as a pcap file\n"
 	    "      --width N          width of the text diagram (default 80)\n"
-	    "      --lang en|zh       language (default from LANG/LC_ALL/LANGUAGE)\n"
-	    "\n"
-	    "Scenario:\n"
+	    "      --lang en|zh       language (default from LANGUAGE/LC_ALL/LANG)\n"),
+	    stdout);
+	putchar('\n');
+	printf(_("Scenario:\n"
 	    "      --list             list the scenarios\n"
 	    "      --check FILE       check a scenario file without showing it\n"
 	    "      --profile NAME     textbook, linux (default) or host\n"
@@ -100,16 +105,20 @@ static void usage(FILE *out)
 	    "      --drop SIDE:KIND[#N]  lose a segment (repeatable): SIDE client or\n"
 	    "                         server; KIND SYN SYN-ACK ACK DATA FIN RST ANY;\n"
 	    "                         N counts that side's segments of that kind\n"
-	    "      --seed N           seed for random ISNs (default %d)\n"
-	    "\n"
-	    "  -h, --help             show this help and exit\n"
-	    "  -V, --version          show the version and exit\n"
-	    "\n"
-	    "Keys for --set (times in seconds, or with ms/us suffix):\n",
-	    prog, DEFAULT_SEED);
+	    "      --seed N           seed for random ISNs (default %d)\n"),
+	    DEFAULT_SEED);
+	putchar('\n');
+	fputs(_("  -h, --help             show this help and exit\n"
+	    "  -V, --version          show the version and exit\n"), stdout);
+	putchar('\n');
+	fputs(_("Keys for --set (times in seconds, or with ms/us suffix):\n"),
+	    stdout);
+	/* profile.c marks the help texts with N_(); translated here. */
 	for (int i = 0; i < profile_nkeys(); i++)
-		fprintf(out, "  %-20s %s\n", profile_key_name(i), profile_key_help(i));
-	fprintf(out, "\nExit status: 0 ok, 1 failure, 2 bad command line.\n");
+		printf("  %-20s %s\n", profile_key_name(i),
+		    gettext(profile_key_help(i)));
+	putchar('\n');
+	fputs(_("Exit status: 0 ok, 1 failure, 2 bad command line.\n"), stdout);
 }
 
 /* The language of the environment, as gettext would choose it. */
@@ -124,42 +133,72 @@ static int env_lang(void)
 	return 0;
 }
 
+/* "en" 0, "zh" 1, anything else -1. */
+static int lang_parse(const char *s)
+{
+	if (strcmp(s, "en") == 0)
+		return 0;
+	if (strcmp(s, "zh") == 0)
+		return 1;
+	return -1;
+}
+
 static uint64_t parse_uint(const char *opt, const char *s, uint64_t max)
 {
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (*s == '\0' || *s == '-' || *end != '\0' || errno || v > max)
-		die(EXIT_USAGE, "%s: expected a whole number up to %llu, got '%s'",
+		die(EXIT_USAGE, _("%s: expected a whole number up to %llu, got '%s'"),
 		    opt, (unsigned long long)max, s);
 	return v;
 }
 
+enum { O_TEXT = 256, O_JSON, O_LIST, O_CHECK, O_PROFILE, O_SET, O_DROP,
+       O_SEED, O_WIDTH, O_LANG };
+static const char shortopts[] = ":hVw:";
+static const struct option longopts[] = {
+	{ "text", no_argument, NULL, O_TEXT },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "list", no_argument, NULL, O_LIST },
+	{ "check", required_argument, NULL, O_CHECK },
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "set", required_argument, NULL, O_SET },
+	{ "drop", required_argument, NULL, O_DROP },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "width", required_argument, NULL, O_WIDTH },
+	{ "lang", required_argument, NULL, O_LANG },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * The language, known before the first message, even an error about an
+ * option that comes before --lang: a first, silent getopt pass with the
+ * same table finds --lang however it is written (--lang=zh, --la zh,
+ * after --).  A bad value is left to parse_args() to report.
+ */
+static int choose_lang(int argc, char **argv)
+{
+	int c, l, lang = env_lang();
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (c == O_LANG && (l = lang_parse(optarg)) >= 0)
+			lang = l;
+	/* glibc: 0 (not 1) restarts the scan from scratch for parse_args. */
+	optind = 0;
+	return lang;
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { O_TEXT = 256, O_JSON, O_LIST, O_CHECK, O_PROFILE, O_SET, O_DROP,
-	       O_SEED, O_WIDTH, O_LANG };
-	static const struct option longopts[] = {
-		{ "text", no_argument, NULL, O_TEXT },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "list", no_argument, NULL, O_LIST },
-		{ "check", required_argument, NULL, O_CHECK },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "set", required_argument, NULL, O_SET },
-		{ "drop", required_argument, NULL, O_DROP },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "width", required_argument, NULL, O_WIDTH },
-		{ "lang", required_argument, NULL, O_LANG },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tv_error err;
 	int c;
 
-	o->lang = env_lang();
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, ":hVw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case O_TEXT:
 		case O_JSON:
@@ -181,13 +220,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_SET:
 			o->sets = realloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
 			if (!o->sets)
-				die(1, "out of memory");
+				die(1, _("out of memory"));
 			o->sets[o->nsets++] = optarg;
 			break;
 		case O_DROP:
 			o->drops = realloc(o->drops, (o->ndrops + 1) * sizeof *o->drops);
 			if (!o->drops)
-				die(1, "out of memory");
+				die(1, _("out of memory"));
 			if (scen_fault_parse(optarg, &o->drops[o->ndrops], &err) < 0)
 				die(EXIT_USAGE, "--drop: %s", err.msg);
 			o->ndrops++;
@@ -199,35 +238,36 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_WIDTH:
 			o->width = (int)parse_uint("--width", optarg, 1000);
 			if (o->width < 60)
-				die(EXIT_USAGE, "--width: at least 60 columns, got %d", o->width);
+				die(EXIT_USAGE, _("--width: at least 60 columns, got %d"),
+				    o->width);
 			break;
 		case O_LANG:
-			if (strcmp(optarg, "en") == 0)
-				o->lang = 0;
-			else if (strcmp(optarg, "zh") == 0)
-				o->lang = 1;
-			else
-				die(EXIT_USAGE, "--lang: expected en or zh, got '%s'", optarg);
+			/* choose_lang() took the value; only report a bad one. */
+			if (lang_parse(optarg) < 0)
+				die(EXIT_USAGE, _("--lang: expected en or zh, got '%s'"),
+				    optarg);
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			exit(0);
 		case 'V':
 			printf("tcpviz %s\n", PACKAGE_VERSION);
 			exit(0);
 		case ':':
-			die(EXIT_USAGE, "option '%s' needs a value (try --help)",
+			die(EXIT_USAGE, _("option '%s' needs a value (try --help)"),
 			    argv[optind - 1]);
 		default:
 			if (optopt)
-				die(EXIT_USAGE, "unknown option '-%c' (try --help)", optopt);
-			die(EXIT_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
+				die(EXIT_USAGE, _("unknown option '-%c' (try --help)"),
+				    optopt);
+			die(EXIT_USAGE, _("unknown option '%s' (try --help)"),
+			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		o->scenario = argv[optind++];
 	if (optind < argc)
-		die(EXIT_USAGE, "unexpected argument '%s' (one scenario at a time)",
+		die(EXIT_USAGE, _("unexpected argument '%s' (one scenario at a time)"),
 		    argv[optind]);
 	if (o->pcap_path && !o->output_chosen)
 		o->output = OUT_NONE;
@@ -251,10 +291,10 @@ static void load_scenario(const char *name, struct scenario *sc)
 		return;
 	}
 	if (datadir_path(dir, sizeof dir, "scenarios") < 0)
-		die(1, "cannot find the scenario directory (set TCPVIZ_DATADIR)");
+		die(1, _("cannot find the scenario directory (set TCPVIZ_DATADIR)"));
 	snprintf(path, sizeof path, "%s/%s.tcpviz", dir, name);
 	if (access(path, F_OK) < 0)
-		die(EXIT_USAGE, "unknown scenario '%s' (see --list)", name);
+		die(EXIT_USAGE, _("unknown scenario '%s' (see --list)"), name);
 	if (scenario_load(sc, path, &err) < 0)
 		die_error(1, &err);
 }
@@ -268,7 +308,7 @@ static void list_scenarios(int lang)
 {
 	char dir[1024];
 	if (datadir_path(dir, sizeof dir, "scenarios") < 0)
-		die(1, "cannot find the scenario directory (set TCPVIZ_DATADIR)");
+		die(1, _("cannot find the scenario directory (set TCPVIZ_DATADIR)"));
 	DIR *d = opendir(dir);
 	if (!d)
 		die(1, "%s: %s", dir, strerror(errno));
@@ -281,7 +321,7 @@ static void list_scenarios(int lang)
 			continue;
 		names = realloc(names, (n + 1) * sizeof *names);
 		if (!names || !(names[n] = malloc(strlen(dir) + len + 2)))
-			die(1, "out of memory");
+			die(1, _("out of memory"));
 		sprintf(names[n++], "%s/%s", dir, de->d_name);
 	}
 	closedir(d);
@@ -354,12 +394,12 @@ static int check_unmatched(const struct engine *e, const struct scenario *sc)
 	int bad = 0;
 	for (size_t i = 0; i < n && i < 64; i++) {
 		if (left[i].line > 0) {
-			fprintf(stderr, "%s:%d:%d: '%s' never happens in this scenario\n",
+			fprintf(stderr, _("%s:%d:%d: '%s' never happens in this scenario\n"),
 			    sc->file ? sc->file : sc->id, left[i].line, left[i].col,
 			    left[i].what);
 			bad = 1;
 		} else {
-			fprintf(stderr, "%s: warning: --%s never matched a segment\n",
+			fprintf(stderr, _("%s: warning: --%s never matched a segment\n"),
 			    prog, left[i].what);
 		}
 	}
@@ -369,6 +409,8 @@ static int check_unmatched(const struct engine *e, const struct scenario *sc)
 int main(int argc, char **argv)
 {
 	struct options o = { .output = OUT_TEXT, .seed = DEFAULT_SEED };
+	o.lang = choose_lang(argc, argv);
+	i18n_init(o.lang);
 	parse_args(argc, argv, &o);
 
 	if (o.list) {
@@ -401,7 +443,7 @@ int main(int argc, char **argv)
 
 	if (o.check) {
 		if (!status)
-			printf("%s: ok\n", o.check);
+			printf(_("%s: ok\n"), o.check);
 	} else {
 		if (o.pcap_path)
 			write_pcap(&tr, o.pcap_path);
@@ -412,7 +454,7 @@ int main(int argc, char **argv)
 			trace_write_json(&tr, stdout);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die(1, "write error: %s", strerror(errno));
+		die(1, _("write error: %s"), strerror(errno));
 
 	trace_free(&tr);
 	scenario_free(&sc);

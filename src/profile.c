@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "profile.h"
 #include "units.h"
 
@@ -91,34 +92,34 @@ static const struct key {
 	const char *help;
 } keys[] = {
 #define F(field) offsetof(struct profile, field)
-	{ "rto_initial", K_TIME, F(rto_initial), 0, 0, "first retransmission timeout" },
-	{ "rto_min", K_TIME, F(rto_min), 0, 0, "smallest retransmission timeout" },
-	{ "rto_max", K_TIME, F(rto_max), 0, 0, "largest retransmission timeout" },
-	{ "syn_retries", K_INT, F(syn_retries), 0, 127, "SYN retransmissions before connect() fails" },
-	{ "syn_linear_timeouts", K_INT, F(syn_linear_timeouts), 0, 127, "SYN timeouts before the backoff doubles" },
-	{ "synack_retries", K_INT, F(synack_retries), 0, 127, "SYN-ACK retransmissions before the half-open entry is dropped" },
-	{ "retries2", K_INT, F(retries2), 0, 127, "data and FIN retransmissions before giving up" },
-	{ "orphan_retries", K_INT, F(orphan_retries), 0, 127, "the same for a socket already closed" },
-	{ "msl", K_TIME, F(msl), 0, 0, "maximum segment lifetime; TIME_WAIT lasts 2*msl" },
-	{ "fin_timeout", K_TIME, F(fin_timeout), 0, 0, "FIN_WAIT_2 timeout of a closed socket (0: none)" },
-	{ "keepalive_time", K_TIME, F(keepalive_time), 0, 0, "idle time before the first keepalive probe" },
-	{ "keepalive_intvl", K_TIME, F(keepalive_intvl), 0, 0, "time between keepalive probes" },
-	{ "keepalive_probes", K_INT, F(keepalive_probes), 1, 127, "unanswered probes before the connection is dropped" },
-	{ "delack", K_TIME, F(delack), 0, 0, "delayed ACK timeout (0: acknowledge at once)" },
-	{ "quickack", K_INT, F(quickack), 0, 1000, "first data segments acknowledged at once" },
-	{ "syncookies", K_INT, F(syncookies), 0, 2, "0 off, 1 when the SYN queue is full, 2 always" },
-	{ "max_syn_backlog", K_INT, F(max_syn_backlog), 1, 1 << 20, "most half-open connections per listener" },
-	{ "somaxconn", K_INT, F(somaxconn), 1, 1 << 20, "largest accept backlog" },
-	{ "rfc1337", K_BOOL, F(rfc1337), 0, 1, "1: a RST does not end TIME_WAIT" },
-	{ "handshake", K_INT, F(handshake), 2, 3, "3; 2 = what if a SYN alone opened a connection" },
-	{ "fastopen", K_INT, F(fastopen), 0, 3, "TCP Fast Open: 1 client, 2 server, 3 both" },
-	{ "mss", K_U16, F(mss), 88, 65495, "maximum segment size announced in the SYN" },
-	{ "rcv_wnd", K_U32, F(rcv_wnd), 1, 1 << 30, "receive window, bytes" },
-	{ "wscale", K_INT, F(wscale), -1, 14, "window scale shift (-1: no option)" },
-	{ "sack_perm", K_BOOL, F(sack_perm), 0, 1, "announce SACK-permitted" },
-	{ "delay", K_DELAY, 0, 0, 0, "one-way network delay, both directions" },
-	{ "delay_c2s", K_TIME, F(delay[0]), 0, 0, "one-way delay client to server" },
-	{ "delay_s2c", K_TIME, F(delay[1]), 0, 0, "one-way delay server to client" },
+	{ "rto_initial", K_TIME, F(rto_initial), 0, 0, N_("first retransmission timeout") },
+	{ "rto_min", K_TIME, F(rto_min), 0, 0, N_("smallest retransmission timeout") },
+	{ "rto_max", K_TIME, F(rto_max), 0, 0, N_("largest retransmission timeout") },
+	{ "syn_retries", K_INT, F(syn_retries), 0, 127, N_("SYN retransmissions before connect() fails") },
+	{ "syn_linear_timeouts", K_INT, F(syn_linear_timeouts), 0, 127, N_("SYN timeouts before the backoff doubles") },
+	{ "synack_retries", K_INT, F(synack_retries), 0, 127, N_("SYN-ACK retransmissions before the half-open entry is dropped") },
+	{ "retries2", K_INT, F(retries2), 0, 127, N_("data and FIN retransmissions before giving up") },
+	{ "orphan_retries", K_INT, F(orphan_retries), 0, 127, N_("the same for a socket already closed") },
+	{ "msl", K_TIME, F(msl), 0, 0, N_("maximum segment lifetime; TIME_WAIT lasts 2*msl") },
+	{ "fin_timeout", K_TIME, F(fin_timeout), 0, 0, N_("FIN_WAIT_2 timeout of a closed socket (0: none)") },
+	{ "keepalive_time", K_TIME, F(keepalive_time), 0, 0, N_("idle time before the first keepalive probe") },
+	{ "keepalive_intvl", K_TIME, F(keepalive_intvl), 0, 0, N_("time between keepalive probes") },
+	{ "keepalive_probes", K_INT, F(keepalive_probes), 1, 127, N_("unanswered probes before the connection is dropped") },
+	{ "delack", K_TIME, F(delack), 0, 0, N_("delayed ACK timeout (0: acknowledge at once)") },
+	{ "quickack", K_INT, F(quickack), 0, 1000, N_("first data segments acknowledged at once") },
+	{ "syncookies", K_INT, F(syncookies), 0, 2, N_("0 off, 1 when the SYN queue is full, 2 always") },
+	{ "max_syn_backlog", K_INT, F(max_syn_backlog), 1, 1 << 20, N_("most half-open connections per listener") },
+	{ "somaxconn", K_INT, F(somaxconn), 1, 1 << 20, N_("largest accept backlog") },
+	{ "rfc1337", K_BOOL, F(rfc1337), 0, 1, N_("1: a RST does not end TIME_WAIT") },
+	{ "handshake", K_INT, F(handshake), 2, 3, N_("3; 2 = what if a SYN alone opened a connection") },
+	{ "fastopen", K_INT, F(fastopen), 0, 3, N_("TCP Fast Open: 1 client, 2 server, 3 both") },
+	{ "mss", K_U16, F(mss), 88, 65495, N_("maximum segment size announced in the SYN") },
+	{ "rcv_wnd", K_U32, F(rcv_wnd), 1, 1 << 30, N_("receive window, bytes") },
+	{ "wscale", K_INT, F(wscale), -1, 14, N_("window scale shift (-1: no option)") },
+	{ "sack_perm", K_BOOL, F(sack_perm), 0, 1, N_("announce SACK-permitted") },
+	{ "delay", K_DELAY, 0, 0, 0, N_("one-way network delay, both directions") },
+	{ "delay_c2s", K_TIME, F(delay[0]), 0, 0, N_("one-way delay client to server") },
+	{ "delay_s2c", K_TIME, F(delay[1]), 0, 0, N_("one-way delay server to client") },
 #undef F
 };
 

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "segment.h"
 
@@ -40,10 +39,23 @@ const char *seg_kind_name(enum seg_kind k)
 	return kind_names[k];
 }
 
+/* ASCII only: strcasecmp follows the locale, and in Turkish 'i' and
+ * 'I' are not a pair, which would make "fin" stop meaning FIN. */
+static bool ascii_case_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
 int seg_kind_parse(const char *name)
 {
 	for (int i = 0; i < SEGK_NKINDS; i++) {
-		if (strcasecmp(name, kind_names[i]) == 0)
+		if (ascii_case_eq(name, kind_names[i]))
 			return i;
 	}
 	return -1;

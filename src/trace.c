@@ -62,6 +62,8 @@ void trace_free(struct trace *tr)
 	free(tr->ev);
 	free(tr->conns);
 	free(tr->opts);
+	free(tr->summary[0]);
+	free(tr->summary[1]);
 	trace_init(tr);
 }
 
@@ -85,6 +87,48 @@ const struct trace_conn *trace_conn(const struct trace *tr, int id)
 	if (id < 1 || (size_t)id > tr->nconns)
 		return NULL;
 	return &tr->conns[id - 1];
+}
+
+size_t trace_forget_conns(struct trace *tr, int *newid)
+{
+	size_t nconns = 0, nev = 0, nopts = 0, gone = 0;
+
+	for (size_t i = 0; i < tr->nconns; i++) {
+		int id = (int)i + 1;
+
+		if (newid[id] == 0)
+			continue;
+		newid[id] = (int)nconns + 1;
+		tr->conns[nconns] = tr->conns[i];
+		tr->conns[nconns++].id = newid[id];
+	}
+	/* Events and option sets keep their order, so both compact in one
+	 * pass.  Events of no connection (conn 0) stay. */
+	for (size_t i = 0; i < tr->nev; i++) {
+		struct trace_event *e = &tr->ev[i];
+		bool known = e->conn >= 1 && (size_t)e->conn <= tr->nconns;
+
+		if (known && newid[e->conn] == 0) {
+			if (e->type == TRACE_SEGMENT)
+				gone++;
+			else if (e->type == TRACE_NARRATION) {
+				free(e->u.narr.text[0]);
+				free(e->u.narr.text[1]);
+			}
+			continue;
+		}
+		if (known)
+			e->conn = newid[e->conn];
+		if (e->type == TRACE_SEGMENT && e->u.seg.opt >= 0) {
+			tr->opts[nopts] = tr->opts[e->u.seg.opt];
+			e->u.seg.opt = (int)nopts++;
+		}
+		tr->ev[nev++] = *e;
+	}
+	tr->nconns = nconns;
+	tr->nev = nev;
+	tr->nopts = nopts;
+	return gone;
 }
 
 static struct trace_event *trace_append(struct trace *tr, int type, int64_t t,
@@ -181,6 +225,14 @@ void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
 
 	e->u.narr.text[0] = trace_strdup(en);
 	e->u.narr.text[1] = trace_strdup(zh);
+}
+
+void trace_set_summary(struct trace *tr, const char *en, const char *zh)
+{
+	free(tr->summary[0]);
+	free(tr->summary[1]);
+	tr->summary[0] = trace_strdup(en);
+	tr->summary[1] = trace_strdup(zh);
 }
 
 uint32_t trace_rel_seq(const struct trace *tr, const struct trace_event *e)

@@ -159,6 +159,7 @@ struct trace {
 	char source[128];		/* "scenario:lifecycle" */
 	char profile[16];		/* "linux", "textbook", "host" */
 	char title[2][160];		/* for headers of renderers */
+	char *summary[2];		/* [0] English, [1] Chinese; may be NULL */
 	uint64_t seed;
 };
 
@@ -169,6 +170,16 @@ void trace_free(struct trace *tr);
 int trace_add_conn(struct trace *tr, const struct endpoint *client,
     const struct endpoint *server);
 const struct trace_conn *trace_conn(const struct trace *tr, int id);
+
+/*
+ * Let connections go, to bound the memory of a long capture.  newid has
+ * nconns + 1 entries; on entry newid[id] != 0 keeps connection id.  The
+ * kept ones are renumbered 1..n in their old order (newid[id] becomes
+ * the new id, 0 for the others); every event of the others goes, with
+ * its options.  Segment numbers (n) stay.  Returns how many segment
+ * events went.
+ */
+size_t trace_forget_conns(struct trace *tr, int *newid);
 
 /*
  * Append a segment sent at time t by `side` of `conn`.  Returns the
@@ -185,6 +196,9 @@ void trace_add_app(struct trace *tr, int64_t t, int conn, int side,
     int call, int result, uint32_t arg);
 void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
     const char *en, const char *zh);
+
+/* The scenario's summary paragraph, copied; either may be NULL. */
+void trace_set_summary(struct trace *tr, const char *en, const char *zh);
 
 /* Relative seq / ack of a segment event, as Wireshark shows them. */
 uint32_t trace_rel_seq(const struct trace *tr, const struct trace_event *e);

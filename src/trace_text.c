@@ -6,9 +6,14 @@
  * the gap, labelled with its flags and numbers; a lost one stops half
  * way at an "X" and says "lost".  New states stand outside the lifelines
  * (client on the left, server on the right), application calls and
- * timers inside, next to their side's line.  Narration is an indented
- * paragraph wrapped by display width, so Chinese text (two columns a
- * character) fits the terminal too.
+ * timers inside, next to their side's line, wrapped when the gap is too
+ * narrow.  Narration is an indented paragraph.  The header names the
+ * scenario and wraps its summary.
+ *
+ * Interface words go through gettext (i18n.h); the scenario's own texts
+ * (title, summary, narration) are picked by opts->lang.  Everything is
+ * measured in display columns, never bytes, so Chinese (two columns a
+ * character) lines up and fits the terminal too.
  *
  * Events share a row only where that cannot mislead: the same side at
  * the same time, a new state beside the call or the segment that goes
@@ -23,11 +28,12 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "trace.h"
 
 #define TEXT_MARGIN 12		/* "ESTABLISHED" and a space */
 #define TEXT_MIN_GAP 12		/* narrower requests are widened */
-#define TEXT_NOTE 96		/* an application call or a timer */
+#define TEXT_NOTE 256		/* a call or a timer, translated, in UTF-8 */
 
 struct text_row {
 	bool open;
@@ -41,6 +47,8 @@ struct text_row {
 struct text {
 	FILE *out;
 	const struct trace *tr;
+	locale_t utf8;		/* for measuring; (locale_t)0 if none */
+	bool failed;		/* out of memory: the writer returns -1 */
 	int lang;
 	bool absolute;
 	int width;
@@ -81,14 +89,234 @@ static const char *text_secs(int64_t us, char *buf, size_t len)
 	return buf;
 }
 
+/* ---- Measuring and wrapping ---- */
+
+enum { CH_OTHER, CH_SPACE, CH_NEWLINE };
+
+struct text_char {
+	size_t off;		/* where its bytes start */
+	int len;		/* how many bytes */
+	int w;			/* display columns; -1: not printed */
+	int cls;
+	bool glue_before;	/* closing punctuation: never starts a line */
+	bool glue_after;	/* opening punctuation: never ends a line */
+};
+
+/*
+ * Widths come from a UTF-8 locale of our own, not from whatever
+ * setlocale() chose, so that the output is the same everywhere.  It is
+ * the thread's locale only while measuring: gettext must keep seeing
+ * the process's LC_MESSAGES.
+ */
+static locale_t text_measure_begin(const struct text *tx)
+{
+	return tx->utf8 != (locale_t)0 ? uselocale(tx->utf8) : (locale_t)0;
+}
+
+static void text_measure_end(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
+/*
+ * The character at s + i (n bytes in all), between text_measure_begin
+ * and _end.  A byte that does not decode is passed through and counted
+ * as one column.
+ */
+static void text_decode_char(const char *s, size_t n, size_t i,
+    mbstate_t *st, struct text_char *c)
+{
+	wchar_t wc;
+	size_t k = mbrtowc(&wc, s + i, n - i, st);
+
+	memset(c, 0, sizeof *c);
+	c->off = i;
+	if (k == (size_t)-1 || k == (size_t)-2) {
+		memset(st, 0, sizeof *st);
+		c->len = 1;
+		c->w = 1;
+		return;
+	}
+	c->len = (int)k;
+	if (wc == L'\n') {
+		c->cls = CH_NEWLINE;
+	} else if (wc == L' ' || wc == L'\t') {
+		c->cls = CH_SPACE;
+		c->w = 1;
+	} else {
+		c->w = wcwidth(wc);
+		c->glue_before = wcschr(L",.;:!?)]}%\u3001\u3002\uff0c"
+		    L"\uff0e\uff1a\uff1b\uff01\uff1f\uff09\u300d\u300f"
+		    L"\u3011\u300b\u2019\u201d", wc) != NULL;
+		c->glue_after = wcschr(L"([{\uff08\u300c\u300e\u3010"
+		    L"\u300a\u2018\u201c", wc) != NULL;
+	}
+}
+
+/* NULL (and the writer fails) when out of memory. */
+static struct text_char *text_decode(struct text *tx, const char *s,
+    size_t *nchars)
+{
+	size_t n = strlen(s), nc = 0;
+	mbstate_t st;
+	/* One more than needed: malloc(0) may return NULL. */
+	struct text_char *ch = malloc((n + 1) * sizeof *ch);
+	locale_t old;
+
+	if (ch == NULL) {
+		tx->failed = true;
+		return NULL;
+	}
+	old = text_measure_begin(tx);
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < n; nc++) {
+		text_decode_char(s, n, i, &st, &ch[nc]);
+		i += (size_t)ch[nc].len;
+	}
+	text_measure_end(old);
+	*nchars = nc;
+	return ch;
+}
+
+/* Display columns of s, the measure of every padded field. */
+static int text_width(const struct text *tx, const char *s)
+{
+	size_t n = strlen(s);
+	mbstate_t st;
+	struct text_char c;
+	int w = 0;
+	locale_t old = text_measure_begin(tx);
+
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < n; i += (size_t)c.len) {
+		text_decode_char(s, n, i, &st, &c);
+		if (c.w > 0)
+			w += c.w;
+	}
+	text_measure_end(old);
+	return w;
+}
+
+static bool text_can_break(const struct text_char *ch, size_t i)
+{
+	const struct text_char *a = &ch[i - 1], *b = &ch[i];
+
+	if (b->cls == CH_SPACE)
+		return true;
+	/* A combining mark stays with its base character. */
+	if (b->w == 0)
+		return false;
+	if (a->cls == CH_SPACE)
+		return true;
+	if (b->glue_before || a->glue_after)
+		return false;
+	/* Between CJK characters, which have no spaces between words. */
+	return a->w == 2 || b->w == 2;
+}
+
+/*
+ * The line of ch[*start, nc) that fits in `avail` columns: leading
+ * spaces skipped (*start moves past them), trailing ones dropped
+ * (*end), its columns in *w.  Returns where the next line starts.
+ */
+static size_t text_line(const struct text_char *ch, size_t nc,
+    size_t *start, int avail, size_t *end, int *w)
+{
+	size_t i, s = *start, e, next, brk = 0;
+	int col = 0;
+
+	while (s < nc && ch[s].cls == CH_SPACE)
+		s++;
+	for (i = s;; i++) {
+		int cw;
+
+		if (i == nc || ch[i].cls == CH_NEWLINE) {
+			e = i;
+			next = i + (i < nc);
+			break;
+		}
+		if (i > s && text_can_break(ch, i))
+			brk = i;
+		cw = ch[i].w > 0 ? ch[i].w : 0;
+		if (col + cw > avail && i > s) {
+			/* No break in sight: cut the overlong word. */
+			e = next = brk > s ? brk : i;
+			break;
+		}
+		col += cw;
+	}
+	while (e > s && ch[e - 1].cls == CH_SPACE)
+		e--;
+	*w = 0;
+	for (i = s; i < e; i++)
+		*w += ch[i].w > 0 ? ch[i].w : 0;
+	*start = s;
+	*end = e;
+	return next;
+}
+
+/* The characters ch[start, end) of s. */
+static void text_put(struct text *tx, const char *s,
+    const struct text_char *ch, size_t start, size_t end)
+{
+	for (size_t i = start; i < end; i++) {
+		/* A tab would not be one column wide. */
+		if (ch[i].cls == CH_SPACE)
+			putc(' ', tx->out);
+		else if (ch[i].w >= 0)
+			fwrite(s + ch[i].off, 1, (size_t)ch[i].len, tx->out);
+	}
+}
+
+/* s wrapped to the width, each line indented by `indent` columns. */
+static void text_paragraph(struct text *tx, const char *s, int indent)
+{
+	size_t nc, start = 0, end;
+	struct text_char *ch = text_decode(tx, s, &nc);
+	int w;
+
+	if (ch == NULL)
+		return;
+	while (start < nc) {
+		size_t next = text_line(ch, nc, &start, tx->width - indent,
+		    &end, &w);
+
+		text_repeat(tx->out, ' ', indent);
+		text_put(tx, s, ch, start, end);
+		putc('\n', tx->out);
+		start = next;
+	}
+	free(ch);
+}
+
 /* ---- Rows ---- */
+
+/*
+ * The ladder's words for segment notes, in the order of trace.h's
+ * NOTE_* bits.  The JSON keeps trace_note_name()'s machine words; a
+ * note added there without a word here is shown by that name.
+ */
+static const char *const text_note_words[NOTE_NCOUNT] = {
+	N_("retransmission"), N_("keepalive"), N_("dup-ack"),
+	N_("challenge-ack"), N_("syn-cookie"), N_("tfo-data"),
+	N_("window-zero"), N_("out-of-window"), N_("link-down"),
+	N_("delayed"), N_("forged"),
+};
+
+static const char *text_note_word(unsigned i)
+{
+	if (i < NOTE_NCOUNT && text_note_words[i] != NULL)
+		return gettext(text_note_words[i]);
+	return trace_note_name(i);
+}
 
 static void text_arrow(struct text *tx, const struct trace_event *e, int gapw)
 {
-	const char *sep = " (";
-	char label[320], flags[10];
+	const char *sep = " (", *lost;
+	char label[640], flags[10];
 	bool right = e->side != SIDE_SERVER;
-	int n, total, alen;
+	int n, total, alen, lw;
 	uint32_t seq = e->u.seg.seq, ack = e->u.seg.ack;
 
 	if (!tx->absolute) {
@@ -104,12 +332,14 @@ static void text_arrow(struct text *tx, const struct trace_event *e, int gapw)
 	for (unsigned i = 0; i < NOTE_NCOUNT; i++) {
 		if (e->u.seg.notes & (1u << i)) {
 			n += snprintf(label + n, sizeof label - n, "%s%s", sep,
-			    trace_note_name(i));
+			    text_note_word(i));
 			sep = ", ";
 		}
 	}
 	if (sep[0] == ',')
-		n += snprintf(label + n, sizeof label - n, ")");
+		snprintf(label + n, sizeof label - n, ")");
+	/* From here on n counts columns, not bytes. */
+	n = text_width(tx, label);
 
 	/* The arrow grows past the server's line rather than cut a number. */
 	if (!e->u.seg.lost) {
@@ -124,34 +354,60 @@ static void text_arrow(struct text *tx, const struct trace_event *e, int gapw)
 		}
 		return;
 	}
+	/* The arrow stops half way: "X lost", or "lost X" from the right. */
+	lost = _("lost");
+	lw = text_width(tx, lost);
 	alen = gapw / 2 > n + 8 ? gapw / 2 : n + 8;
-	total = gapw > alen + 6 ? gapw : alen + 6;
+	total = gapw > alen + 2 + lw ? gapw : alen + 2 + lw;
 	if (right) {
 		fprintf(tx->out, "--- %s ", label);
 		text_repeat(tx->out, '-', alen - n - 6);
-		fputs("X lost", tx->out);
-		text_repeat(tx->out, ' ', total - alen - 5);
+		fprintf(tx->out, "X %s", lost);
+		text_repeat(tx->out, ' ', total - alen - 1 - lw);
 	} else {
-		text_repeat(tx->out, ' ', total - alen - 5);
-		fprintf(tx->out, "lost X-- %s ", label);
+		text_repeat(tx->out, ' ', total - alen - 1 - lw);
+		fprintf(tx->out, "%s X-- %s ", lost, label);
 		text_repeat(tx->out, '-', alen - n - 5);
 	}
 }
 
-/* A call or a timer inside the gap, next to its side's lifeline. */
+/*
+ * A call or a timer inside the gap, next to its side's lifeline, with a
+ * space on either side; a note too long for the gap goes on over more
+ * rows, so the ladder never grows wider.  Ends the row.
+ */
 static void text_note(struct text *tx, const struct text_row *r, int gapw)
 {
-	int w = (int)strlen(r->note);
-	/* A space on either side; a long note widens the gap. */
-	int pad = (gapw > w + 2 ? gapw : w + 2) - w - 1;
+	size_t nc, start = 0, end, next;
+	struct text_char *ch = text_decode(tx, r->note, &nc);
+	bool first = true;
+	int w;
 
-	if (r->side == SIDE_SERVER) {
-		text_repeat(tx->out, ' ', pad);
-		fprintf(tx->out, "%s ", r->note);
-	} else {
-		fprintf(tx->out, " %s", r->note);
-		text_repeat(tx->out, ' ', pad);
-	}
+	if (ch == NULL)
+		return;
+	do {
+		next = text_line(ch, nc, &start, gapw - 2, &end, &w);
+		if (!first) {
+			text_repeat(tx->out, ' ', tx->cl);
+			putc('|', tx->out);
+		}
+		if (r->side == SIDE_SERVER) {
+			text_repeat(tx->out, ' ', gapw - w - 1);
+			text_put(tx, r->note, ch, start, end);
+			putc(' ', tx->out);
+		} else {
+			putc(' ', tx->out);
+			text_put(tx, r->note, ch, start, end);
+			text_repeat(tx->out, ' ', gapw - w - 1);
+		}
+		putc('|', tx->out);
+		if (first && r->side == SIDE_SERVER && r->state != NULL)
+			fprintf(tx->out, " %s", r->state);
+		putc('\n', tx->out);
+		first = false;
+		start = next;
+	} while (start < nc);
+	free(ch);
 }
 
 static void text_flush(struct text *tx)
@@ -165,18 +421,19 @@ static void text_flush(struct text *tx)
 		return;
 	fprintf(tx->out, "%*ss ", tx->tw, text_time(r->t, tbuf, sizeof tbuf));
 	text_repeat(tx->out, ' ', tx->cl - tx->c0 -
-	    (left != NULL ? (int)strlen(left) + 1 : 0));
+	    (left != NULL ? text_width(tx, left) + 1 : 0));
 	if (left != NULL)
 		fprintf(tx->out, "%s ", left);
 	putc('|', tx->out);
-	if (r->seg != NULL)
+	if (r->seg != NULL) {
 		text_arrow(tx, r->seg, gapw);
-	else
+		putc('|', tx->out);
+		if (r->side == SIDE_SERVER && r->state != NULL)
+			fprintf(tx->out, " %s", r->state);
+		putc('\n', tx->out);
+	} else {
 		text_note(tx, r, gapw);
-	putc('|', tx->out);
-	if (r->side == SIDE_SERVER && r->state != NULL)
-		fprintf(tx->out, " %s", r->state);
-	putc('\n', tx->out);
+	}
 	memset(r, 0, sizeof *r);
 }
 
@@ -210,27 +467,52 @@ static void text_add_note(struct text *tx, int64_t t, int side,
 static void text_app(struct text *tx, const struct trace_event *e)
 {
 	char note[TEXT_NOTE], arg[16] = "";
+	unsigned long bytes = e->u.app.arg;
+	const char *result;
 
 	if (e->u.app.call == APP_RECV && e->u.app.result == APP_OK) {
 		/* What a read returns is the lesson: bytes, or 0 at the FIN. */
-		if (e->u.app.arg == 0)
-			snprintf(note, sizeof note, "recv() -> 0 (EOF)");
+		if (bytes == 0)
+			snprintf(note, sizeof note, "%s", _("recv() -> 0 (EOF)"));
 		else
-			snprintf(note, sizeof note, "recv() -> %" PRIu32 " bytes",
-			    e->u.app.arg);
+			snprintf(note, sizeof note, ngettext("recv() -> %lu byte",
+			    "recv() -> %lu bytes", bytes), bytes);
 		text_add_note(tx, e->t, e->side == SIDE_SERVER, note);
 		return;
 	}
 	if (e->u.app.arg != 0)
 		snprintf(arg, sizeof arg, "%" PRIu32, e->u.app.arg);
-	if (e->u.app.result == APP_PENDING)
+	if (e->u.app.result == APP_PENDING) {
 		snprintf(note, sizeof note, "%s(%s)",
 		    app_call_name(e->u.app.call), arg);
-	else
+	} else {
+		/* Error names (ECONNREFUSED...) are what the program sees. */
+		result = e->u.app.result == APP_OK ? _("ok") :
+		    app_result_name(e->u.app.result);
 		snprintf(note, sizeof note, "%s(%s) -> %s",
-		    app_call_name(e->u.app.call), arg,
-		    app_result_name(e->u.app.result));
+		    app_call_name(e->u.app.call), arg, result);
+	}
 	text_add_note(tx, e->t, e->side == SIDE_SERVER, note);
+}
+
+/*
+ * Whole phrases, so that a translation can order the words its way; a
+ * timer added to trace.h without one here is shown by its name.
+ */
+static const char *const text_timer_fired[TIMER_NKINDS] = {
+	[TIMER_RETRANSMIT] = N_("[retransmit timer fired]"),
+	[TIMER_DELACK] = N_("[delayed-ack timer fired]"),
+	[TIMER_KEEPALIVE] = N_("[keepalive timer fired]"),
+	[TIMER_TIME_WAIT] = N_("[time-wait timer fired]"),
+	[TIMER_FIN_WAIT_2] = N_("[fin-wait-2 timer fired]"),
+};
+
+static const char *text_fired(int timer)
+{
+	if (timer >= 0 && timer < TIMER_NKINDS &&
+	    text_timer_fired[timer] != NULL)
+		return gettext(text_timer_fired[timer]);
+	return trace_timer_name(timer);
 }
 
 static void text_timer(struct text *tx, const struct trace_event *e)
@@ -239,189 +521,86 @@ static void text_timer(struct text *tx, const struct trace_event *e)
 
 	/* Armed and cancelled timers are bookkeeping, except the 2MSL wait. */
 	if (e->u.timer.action == TIMER_FIRED)
-		snprintf(note, sizeof note, "[%s timer fired]",
-		    trace_timer_name(e->u.timer.timer));
+		snprintf(note, sizeof note, "%s", text_fired(e->u.timer.timer));
 	else if (e->u.timer.action == TIMER_ARMED &&
 	    e->u.timer.timer == TIMER_TIME_WAIT)
-		snprintf(note, sizeof note, "[TIME_WAIT %s s]",
+		snprintf(note, sizeof note, _("[TIME_WAIT %s s]"),
 		    text_secs(e->u.timer.expires - e->t, secs, sizeof secs));
 	else
 		return;
 	text_add_note(tx, e->t, e->side == SIDE_SERVER, note);
 }
 
-/* ---- Narration ---- */
-
-enum { CH_OTHER, CH_SPACE, CH_NEWLINE };
-
-struct text_char {
-	size_t off;		/* where its bytes start */
-	int len;		/* how many bytes */
-	int w;			/* display columns; -1: not printed */
-	int cls;
-	bool glue_before;	/* closing punctuation: never starts a line */
-	bool glue_after;	/* opening punctuation: never ends a line */
-};
-
-static bool text_can_break(const struct text_char *ch, size_t i)
-{
-	const struct text_char *a = &ch[i - 1], *b = &ch[i];
-
-	if (b->cls == CH_SPACE)
-		return true;
-	/* A combining mark stays with its base character. */
-	if (b->w == 0)
-		return false;
-	if (a->cls == CH_SPACE)
-		return true;
-	if (b->glue_before || a->glue_after)
-		return false;
-	/* Between CJK characters, which have no spaces between words. */
-	return a->w == 2 || b->w == 2;
-}
-
-/*
- * Decode in the UTF-8 locale that trace_write_text selected; a byte that
- * does not decode is passed through and counted as one column.
- */
-static struct text_char *text_decode(const char *s, size_t *nchars)
-{
-	size_t n = strlen(s), nc = 0;
-	mbstate_t st;
-	/* One more than needed: malloc(0) may return NULL. */
-	struct text_char *ch = malloc((n + 1) * sizeof *ch);
-
-	if (ch == NULL)
-		return NULL;
-	memset(&st, 0, sizeof st);
-	for (size_t i = 0; i < n;) {
-		struct text_char *c = &ch[nc++];
-		wchar_t wc;
-		size_t k = mbrtowc(&wc, s + i, n - i, &st);
-
-		memset(c, 0, sizeof *c);
-		c->off = i;
-		if (k == (size_t)-1 || k == (size_t)-2) {
-			memset(&st, 0, sizeof st);
-			c->len = 1;
-			c->w = 1;
-			i++;
-			continue;
-		}
-		c->len = (int)k;
-		i += k;
-		if (wc == L'\n') {
-			c->cls = CH_NEWLINE;
-		} else if (wc == L' ' || wc == L'\t') {
-			c->cls = CH_SPACE;
-			c->w = 1;
-		} else {
-			c->w = wcwidth(wc);
-			c->glue_before = wcschr(L",.;:!?)]}%\u3001\u3002\uff0c"
-			    L"\uff0e\uff1a\uff1b\uff01\uff1f\uff09\u300d\u300f"
-			    L"\u3011\u300b\u2019\u201d", wc) != NULL;
-			c->glue_after = wcschr(L"([{\uff08\u300c\u300e\u3010"
-			    L"\u300a\u2018\u201c", wc) != NULL;
-		}
-	}
-	*nchars = nc;
-	return ch;
-}
-
-static int text_paragraph(struct text *tx, const char *s)
-{
-	int avail = tx->width - tx->c0;
-	size_t nc, start = 0;
-	struct text_char *ch = text_decode(s, &nc);
-
-	if (ch == NULL)
-		return -1;
-	while (start < nc) {
-		size_t i, end, next, brk = 0;
-		int col = 0;
-
-		while (start < nc && ch[start].cls == CH_SPACE)
-			start++;
-		for (i = start;; i++) {
-			int w;
-
-			if (i == nc || ch[i].cls == CH_NEWLINE) {
-				end = i;
-				next = i + (i < nc);
-				break;
-			}
-			if (i > start && text_can_break(ch, i))
-				brk = i;
-			w = ch[i].w > 0 ? ch[i].w : 0;
-			if (col + w > avail && i > start) {
-				/* No break in sight: cut the overlong word. */
-				end = next = brk > start ? brk : i;
-				break;
-			}
-			col += w;
-		}
-		while (end > start && ch[end - 1].cls == CH_SPACE)
-			end--;
-		text_repeat(tx->out, ' ', tx->c0);
-		for (i = start; i < end; i++) {
-			/* A tab would not be one column wide. */
-			if (ch[i].cls == CH_SPACE)
-				putc(' ', tx->out);
-			else if (ch[i].w >= 0)
-				fwrite(s + ch[i].off, 1, (size_t)ch[i].len, tx->out);
-		}
-		putc('\n', tx->out);
-		start = next;
-	}
-	free(ch);
-	return 0;
-}
-
 /* ---- Headers ---- */
 
+/* "client ADDR" on the left, "server ADDR" flush right: the titles of
+ * the two columns. */
 static void text_endpoints(struct text *tx, const struct trace_conn *c)
 {
-	char a[64], b[64], left[80], right[80];
-	int pad;
+	char a[64], b[64], left[160], right[160];
+	int lw, rw;
 
-	snprintf(left, sizeof left, "client %s",
+	/* TRANSLATORS: a column title; %s is the client's address:port. */
+	snprintf(left, sizeof left, _("client %s"),
 	    endpoint_str(&c->ep[SIDE_CLIENT], a, sizeof a));
-	snprintf(right, sizeof right, "server %s",
+	/* TRANSLATORS: a column title; %s is the server's address:port. */
+	snprintf(right, sizeof right, _("server %s"),
 	    endpoint_str(&c->ep[SIDE_SERVER], b, sizeof b));
-	pad = tx->width - (int)strlen(left) - (int)strlen(right);
+	lw = text_width(tx, left);
+	rw = text_width(tx, right);
+	fputs(left, tx->out);
 	/* Two long IPv6 endpoints do not fit on one line. */
-	if (pad < 2)
-		fprintf(tx->out, "%s\n%*s\n", left, tx->width, right);
-	else
-		fprintf(tx->out, "%s%*s\n", left, pad + (int)strlen(right),
-		    right);
+	if (tx->width - lw - rw < 2) {
+		putc('\n', tx->out);
+		lw = 0;
+	}
+	text_repeat(tx->out, ' ', tx->width - lw - rw);
+	fprintf(tx->out, "%s\n", right);
+}
+
+/* A text of the scenario in the chosen language, else in English. */
+static const char *text_pick(const struct text *tx, const char *const *t)
+{
+	return t[tx->lang] != NULL && t[tx->lang][0] != '\0' ? t[tx->lang] :
+	    t[0];
 }
 
 static void text_header(struct text *tx)
 {
 	const struct trace *tr = tx->tr;
-	const char *title = tr->title[tx->lang];
+	const char *titles[2] = { tr->title[0], tr->title[1] };
+	const char *title = text_pick(tx, titles);
+	const char *summary = text_pick(tx, (const char *const *)tr->summary);
+	char head[512];
+	int n;
 
-	if (title[0] == '\0')
-		title = tr->title[0];
-	fputs(tr->source[0] != '\0' ? tr->source : "trace", tx->out);
+	n = snprintf(head, sizeof head, "%s",
+	    tr->source[0] != '\0' ? tr->source : _("trace"));
 	if (title[0] != '\0')
-		fprintf(tx->out, ": %s", title);
-	if (tr->profile[0] != '\0')
-		fprintf(tx->out, " (profile: %s)", tr->profile);
-	putc('\n', tx->out);
+		n += snprintf(head + n, sizeof head - n, ": %s", title);
+	if (tr->profile[0] != '\0') {
+		/* TRANSLATORS: after the title; mind the leading space. */
+		snprintf(head + n, sizeof head - n, _(" (profile: %s)"),
+		    tr->profile);
+	}
+	text_paragraph(tx, head, 0);
+	if (summary != NULL && summary[0] != '\0') {
+		text_paragraph(tx, summary, 0);
+		putc('\n', tx->out);
+	}
 	if (tr->nconns > 0)
 		text_endpoints(tx, &tr->conns[0]);
 }
 
 static void text_conn_marker(struct text *tx, const struct trace_conn *c)
 {
-	char a[64], b[64];
+	char a[64], b[64], line[320];
 
 	text_flush(tx);
-	fprintf(tx->out, "--- conn %d: client %s, server %s\n", c->id,
-	    endpoint_str(&c->ep[SIDE_CLIENT], a, sizeof a),
+	snprintf(line, sizeof line, _("--- conn %d: client %s, server %s"),
+	    c->id, endpoint_str(&c->ep[SIDE_CLIENT], a, sizeof a),
 	    endpoint_str(&c->ep[SIDE_SERVER], b, sizeof b));
+	text_paragraph(tx, line, 0);
 }
 
 /* ---- The writer ---- */
@@ -446,7 +625,7 @@ static void text_geometry(struct text *tx, int width)
 	tx->sl = width - 1 - TEXT_MARGIN;
 }
 
-static int text_event(struct text *tx, const struct trace_event *e)
+static void text_event(struct text *tx, const struct trace_event *e)
 {
 	const struct trace_conn *c = trace_conn(tx->tr, e->conn);
 	int s = e->side == SIDE_SERVER;
@@ -474,23 +653,19 @@ static int text_event(struct text *tx, const struct trace_event *e)
 		text_app(tx, e);
 		break;
 	case TRACE_NARRATION:
-		p = e->u.narr.text[tx->lang];
-		if (p == NULL || p[0] == '\0')
-			p = e->u.narr.text[0];
-		if (p == NULL)
-			break;
-		text_flush(tx);
-		return text_paragraph(tx, p);
+		p = text_pick(tx, (const char *const *)e->u.narr.text);
+		if (p != NULL) {
+			text_flush(tx);
+			text_paragraph(tx, p, tx->c0);
+		}
+		break;
 	}
-	return 0;
 }
 
 int trace_write_text(const struct trace *tr, FILE *out,
     const struct trace_text_opts *opts)
 {
 	struct text tx;
-	locale_t utf8, old = (locale_t)0;
-	int rc = 0;
 
 	memset(&tx, 0, sizeof tx);
 	tx.out = out;
@@ -502,27 +677,18 @@ int trace_write_text(const struct trace *tr, FILE *out,
 	text_geometry(&tx, opts != NULL && opts->width > 0 ? opts->width : 80);
 	/* The header already names the first connection's endpoints. */
 	tx.conn = 1;
-
-	/*
-	 * Widths come from a UTF-8 locale of our own, not from whatever
-	 * setlocale() chose, so that the output is the same everywhere.
-	 */
-	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (utf8 == (locale_t)0)
-		utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
-	if (utf8 != (locale_t)0)
-		old = uselocale(utf8);
+	tx.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (tx.utf8 == (locale_t)0)
+		tx.utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 
 	text_header(&tx);
-	for (size_t i = 0; i < tr->nev && rc == 0; i++)
-		rc = text_event(&tx, &tr->ev[i]);
+	for (size_t i = 0; i < tr->nev && !tx.failed; i++)
+		text_event(&tx, &tr->ev[i]);
 	text_flush(&tx);
 
-	if (utf8 != (locale_t)0) {
-		uselocale(old);
-		freelocale(utf8);
-	}
-	if (rc != 0 || fflush(out) != 0 || ferror(out))
+	if (tx.utf8 != (locale_t)0)
+		freelocale(tx.utf8);
+	if (tx.failed || fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;
 }

@@ -3,7 +3,7 @@
  * sets, names) and its writers: the JSON lines byte for byte, the pcap
  * records re-parsed and their checksums verified, and the text ladder's
  * promises (lost segments spelled out, narration wrapped by display
- * width).
+ * width, the Chinese ladder laid out by display width).
  */
 /* wcwidth() is an X/Open function; open_memstream() is POSIX 2008. */
 #define _XOPEN_SOURCE 700
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "tests.h"
 #include "trace.h"
 
@@ -912,6 +913,148 @@ START_TEST(test_text_chinese_wraps)
 }
 END_TEST
 
+/* Where an over-wide arrow stops: its filler is as short as it gets. */
+static bool arrow_at_minimum(const char *line, size_t n)
+{
+	static const char *const ends[] = { " -->|", " ---|", " --X " };
+	char *copy = strndup(line, n);
+	bool found = false;
+
+	ck_assert_ptr_nonnull(copy);
+	for (size_t i = 0; i < 3 && !found; i++)
+		found = strstr(copy, "seq=") != NULL && strstr(copy, ends[i]) != NULL;
+	free(copy);
+	return found;
+}
+
+/*
+ * The ladder by display columns: no line wider than `width` except an
+ * arrow whose label cannot fit, and on every row of the ladder the two
+ * lifelines in their columns, whatever the Chinese in between.
+ */
+static void check_ladder_layout(const char *text, int width)
+{
+	int cl = 10 + 12, sl = width - 1 - 12, rows = 0;
+
+	for (const char *p = text; *p != '\0';) {
+		const char *nl = strchr(p, '\n'), *bar;
+		size_t n;
+
+		ck_assert_ptr_nonnull(nl);
+		n = (size_t)(nl - p);
+		ck_assert_msg(display_width(p, n) <= width || arrow_at_minimum(p, n),
+		    "%d columns wide: %.*s", display_width(p, n), (int)n, p);
+		/* Rows have ASCII up to the client's lifeline. */
+		if (n > (size_t)cl && p[cl] == '|' && !arrow_at_minimum(p, n)) {
+			bar = memchr(p + cl + 1, '|', n - cl - 1);
+			ck_assert_msg(bar != NULL, "one lifeline: %.*s", (int)n, p);
+			ck_assert_msg(display_width(p, (size_t)(bar - p)) == sl,
+			    "server lifeline off column %d: %.*s", sl, (int)n, p);
+			rows++;
+		}
+		p = nl + 1;
+	}
+	ck_assert_int_ge(rows, 10);
+}
+
+START_TEST(test_text_chinese_ladder)
+{
+	static const int widths[] = { 60, 72, 80, 120 };
+	struct trace_text_opts o = { .lang = 1 };
+	struct trace tr = text_trace();
+	char *out, *l;
+
+	/* The catalog of the build tree, under whatever locale the tests
+	 * run (only C.UTF-8 is sure to exist). */
+	i18n_init(1);
+	trace_set_summary(&tr, "The client's FIN is lost and sent again; the "
+	    "server's FIN is lost too.", "客户端的 FIN 丢失后被重传；服务器的 "
+	    "FIN 也丢失了。两边都要靠重传定时器，才能把连接关闭完成。");
+	/* Notes long enough to wrap in the narrowest gap. */
+	trace_add_app(&tr, 1300000, 1, SIDE_SERVER, APP_RECV, APP_OK, 0);
+	trace_add_timer(&tr, 1340000, 1, SIDE_SERVER, TIMER_DELACK,
+	    TIMER_FIRED, 0);
+	trace_add_app(&tr, 1400000, 1, SIDE_SERVER, APP_RECV, APP_OK, 300);
+	trace_add_app(&tr, 1500000, 1, SIDE_CLIENT, APP_CONNECT,
+	    APP_ECONNREFUSED, 0);
+	trace_add_timer(&tr, 61300000, 1, SIDE_CLIENT, TIMER_TIME_WAIT,
+	    TIMER_FIRED, 0);
+	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		o.width = widths[i];
+		out = write_mem(&tr, W_TEXT, &o, NULL);
+		check_ladder_layout(out, widths[i]);
+		/* Column titles: one flush left, one flush right. */
+		l = line_with(out, "客户端 10.0.0.1:49152");
+		ck_assert_ptr_eq(strstr(l, "客户端"), l);
+		ck_assert_int_eq(display_width(l, strlen(l)), widths[i]);
+		ck_assert_str_eq(l + strlen(l) - strlen("服务器 10.0.0.2:80"),
+		    "服务器 10.0.0.2:80");
+		free(l);
+		free(out);
+	}
+
+	o.width = 80;
+	out = write_mem(&tr, W_TEXT, &o, NULL);
+	/* The summary, in Chinese, under the title. */
+	ck_assert_ptr_nonnull(strstr(out, "scenario:lost-fin: 丢失的 FIN"
+	    "（配置：linux）\n客户端的 FIN 丢失后被重传；"));
+	/* Interface words from the catalog; machine words stay. */
+	l = line_with(out, "F. seq=1 ack=1 len=0 (重传) -");
+	ck_assert_ptr_nonnull(strstr(l, "->|"));
+	free(l);
+	ck_assert_ptr_nonnull(strstr(out, "-X 丢失"));
+	ck_assert_ptr_nonnull(strstr(out, "丢失 X-- F. seq=1 ack=2 len=0"));
+	ck_assert_ptr_nonnull(strstr(out, "| [重传定时器超时] "));
+	ck_assert_ptr_nonnull(strstr(out, " [延迟确认定时器超时] |\n"));
+	ck_assert_ptr_nonnull(strstr(out, "| [TIME_WAIT 60 秒] "));
+	ck_assert_ptr_nonnull(strstr(out, "recv() -> 0（EOF） |"));
+	ck_assert_ptr_nonnull(strstr(out, "recv() -> 300 字节 |"));
+	ck_assert_ptr_nonnull(strstr(out, "connect() -> ECONNREFUSED"));
+	ck_assert_ptr_nonnull(strstr(out, "connect() -> 成功"));
+	ck_assert_ptr_null(strstr(out, "X lost"));
+	ck_assert_ptr_null(strstr(out, "lost X"));
+	ck_assert_ptr_null(strstr(out, "timer fired"));
+	free(out);
+
+	/* In English the same trace has the English summary and words. */
+	o.lang = 0;
+	i18n_init(0);
+	out = write_mem(&tr, W_TEXT, &o, NULL);
+	ck_assert_ptr_nonnull(strstr(out, "(profile: linux)\nThe client's FIN "
+	    "is lost"));
+	ck_assert_ptr_nonnull(strstr(out, "[delayed-ack timer fired]"));
+	free(out);
+	setlocale(LC_ALL, "C");
+	trace_free(&tr);
+}
+END_TEST
+
+/* A note wider than the gap goes on over more rows, not past the line. */
+START_TEST(test_text_note_wraps)
+{
+	struct trace_text_opts o = { .width = 60 };
+	struct trace tr;
+	char *out, *l;
+
+	trace_init(&tr);
+	conn_v4(&tr);
+	trace_add_app(&tr, 0, 1, SIDE_CLIENT, APP_CONNECT, APP_ECONNREFUSED, 0);
+	trace_add_timer(&tr, 0, 1, SIDE_SERVER, TIMER_DELACK, TIMER_FIRED, 0);
+	out = write_mem(&tr, W_TEXT, &o, NULL);
+	check_lines_fit(out, "", 60);
+	l = line_with(out, "connect() ->");
+	ck_assert_str_eq(l, "   0.000s             | connect() ->           |");
+	free(l);
+	ck_assert_ptr_nonnull(strstr(out, "\n                      | "
+	    "ECONNREFUSED           |\n"));
+	/* Server side: flush against the server's lifeline. */
+	ck_assert_ptr_nonnull(strstr(out, "|     [delayed-ack timer |\n"
+	    "                      |                 fired] |\n"));
+	free(out);
+	trace_free(&tr);
+}
+END_TEST
+
 START_TEST(test_text_absolute_and_narrow)
 {
 	struct trace_text_opts o = { .width = 50, .absolute = true };
@@ -974,6 +1117,8 @@ Suite *trace_suite(void)
 	tcase_add_test(pcap, test_pcap_sack_and_tfo);
 	tcase_add_test(text, test_text_ladder);
 	tcase_add_test(text, test_text_chinese_wraps);
+	tcase_add_test(text, test_text_chinese_ladder);
+	tcase_add_test(text, test_text_note_wraps);
 	tcase_add_test(text, test_text_absolute_and_narrow);
 	tcase_add_test(text, test_text_conn_marker);
 	suite_add_tcase(s, model);

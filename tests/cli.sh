@@ -5,6 +5,10 @@ set -u
 : "${TCPVIZ:?}" "${top_srcdir:?}"
 [ -x "$TCPVIZ" ] || exit 77
 
+# English unless a test asks otherwise, whatever the caller's locale.
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C
+
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -105,6 +109,44 @@ fi
 "$TCPVIZ" --json lifecycle >"$tmp/json"
 check "--json starts with meta" grep -q \
 	'^{"type":"meta","version":1,"source":"scenario:lifecycle","profile":"linux"' "$tmp/json"
+
+# Languages: --lang beats the environment both ways, and only the text
+# changes.  C.UTF-8 is the only UTF-8 locale CI machines are sure to have.
+"$TCPVIZ" --lang zh --help >"$tmp/help.zh"
+check "--lang zh --help is Chinese" grep -q '^用法：tcpviz' "$tmp/help.zh"
+check "--lang zh --help translates the --set keys" grep -q '报文段最大生存时间' "$tmp/help.zh"
+check "--lang zh --help keeps option names" grep -q -- '--drop SIDE:KIND' "$tmp/help.zh"
+LANG=zh_CN.UTF-8 "$TCPVIZ" --lang en --help >"$tmp/help.en"
+check "LANG=zh_CN.UTF-8 --lang en --help is English" grep -q '^Usage: tcpviz' "$tmp/help.en"
+LANGUAGE=zh_CN LC_ALL=C.UTF-8 "$TCPVIZ" --lang en --help >"$tmp/help.en2"
+check "--lang en beats LANGUAGE=zh_CN" cmp -s "$tmp/help.en" "$tmp/help.en2"
+LANGUAGE=zh_CN LC_ALL=C.UTF-8 "$TCPVIZ" --help >"$tmp/help.env"
+check "LANGUAGE=zh_CN alone gives Chinese" cmp -s "$tmp/help.zh" "$tmp/help.env"
+LANG=zh_CN.UTF-8 "$TCPVIZ" --help >"$tmp/help.lang"
+check "LANG=zh_CN.UTF-8 alone gives Chinese, installed or not" \
+	cmp -s "$tmp/help.zh" "$tmp/help.lang"
+# Wherever --lang stands, even after the option that is wrong.
+LANG=C "$TCPVIZ" --lang zh lifecycle >"$tmp/ladder.zh"
+check "LANG=C --lang zh: Chinese column titles" grep -q '^客户端 10.0.0.1:49152 .* 服务器 10.0.0.2:80$' "$tmp/ladder.zh"
+check "LANG=C --lang zh: Chinese timer line" grep -q '\[TIME_WAIT 定时器超时\]' "$tmp/ladder.zh"
+check "LANG=C --lang zh: Chinese title" grep -q '^scenario:lifecycle: 一条 TCP 连接的一生' "$tmp/ladder.zh"
+expect_error 2 "未知选项“--bogus”" --lang zh --bogus
+expect_error 2 "未知选项“--bogus”" --bogus --lang=zh
+expect_error 2 "未知场景“no-such-thing”" --lang zh no-such-thing
+# A bad --lang is reported in the language of the good one.
+expect_error 2 "--lang：应为 en 或 zh" --lang zh --lang fr
+same=0
+for file in "$top_srcdir"/data/scenarios/*.tcpviz; do
+	id=$(basename "$file" .tcpviz)
+	"$TCPVIZ" --lang en --json "$id" >"$tmp/en.json" 2>/dev/null
+	LANG=zh_CN.UTF-8 "$TCPVIZ" --lang zh --json "$id" >"$tmp/zh.json" 2>/dev/null
+	if cmp -s "$tmp/en.json" "$tmp/zh.json"; then
+		same=$((same + 1))
+	else
+		bad "--json $id differs between --lang en and --lang zh"
+	fi
+done
+check "--json is byte-identical in both languages ($same scenarios)" [ "$same" -gt 0 ]
 
 # Profiles and --set change what happens.
 "$TCPVIZ" --profile textbook --json lifecycle >"$tmp/textbook"

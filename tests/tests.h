@@ -15,5 +15,8 @@ Suite *scenario_suite(void);
 Suite *transitions_suite(void);
 Suite *schedule_suite(void);
 Suite *engine_suite(void);
+Suite *lib_open_suite(void);
+Suite *lib_close_suite(void);
+Suite *lib_trouble_suite(void);
 
 #endif
