@@ -875,6 +875,8 @@ struct engine *engine_new(const struct engine_opts *o, struct trace *out,
 		    sc->checkpoints[i].col);
 	schedule_attacks(e);
 	snprintf(out->source, sizeof out->source, "scenario:%s", sc->id);
+	out->hosts[SIDE_CLIENT] = sc->ep[SIDE_CLIENT];
+	out->hosts[SIDE_SERVER] = sc->ep[SIDE_SERVER];
 	for (int l = 0; l < 2; l++)
 		if (sc->title[l])
 			snprintf(out->title[l], sizeof out->title[l], "%s", sc->title[l]);

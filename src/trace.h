@@ -160,6 +160,9 @@ struct trace {
 	char profile[16];		/* "linux", "textbook", "host" */
 	char title[2][160];		/* for headers of renderers */
 	char *summary[2];		/* [0] English, [1] Chinese; may be NULL */
+	struct endpoint hosts[2];	/* the client and server a scenario names
+					   (family 0: unknown, as in a capture):
+					   the columns of a ladder */
 	uint64_t seed;
 };
 

@@ -535,17 +535,17 @@ static void text_timer(struct text *tx, const struct trace_event *e)
 
 /* "client ADDR" on the left, "server ADDR" flush right: the titles of
  * the two columns. */
-static void text_endpoints(struct text *tx, const struct trace_conn *c)
+static void text_endpoints(struct text *tx, const struct endpoint ep[2])
 {
 	char a[64], b[64], left[160], right[160];
 	int lw, rw;
 
 	/* TRANSLATORS: a column title; %s is the client's address:port. */
 	snprintf(left, sizeof left, _("client %s"),
-	    endpoint_str(&c->ep[SIDE_CLIENT], a, sizeof a));
+	    endpoint_str(&ep[SIDE_CLIENT], a, sizeof a));
 	/* TRANSLATORS: a column title; %s is the server's address:port. */
 	snprintf(right, sizeof right, _("server %s"),
-	    endpoint_str(&c->ep[SIDE_SERVER], b, sizeof b));
+	    endpoint_str(&ep[SIDE_SERVER], b, sizeof b));
 	lw = text_width(tx, left);
 	rw = text_width(tx, right);
 	fputs(left, tx->out);
@@ -563,6 +563,16 @@ static const char *text_pick(const struct text *tx, const char *const *t)
 {
 	return t[tx->lang] != NULL && t[tx->lang][0] != '\0' ? t[tx->lang] :
 	    t[0];
+}
+
+/* The two endpoints the columns stand for: the scenario's hosts (in a
+ * SYN flood the first connection is a spoofed one), else those of the
+ * first connection; NULL for a trace without any. */
+static const struct endpoint *text_hosts(const struct trace *tr)
+{
+	if (tr->hosts[SIDE_CLIENT].family != 0)
+		return tr->hosts;
+	return tr->nconns > 0 ? tr->conns[0].ep : NULL;
 }
 
 static void text_header(struct text *tx)
@@ -588,8 +598,8 @@ static void text_header(struct text *tx)
 		text_paragraph(tx, summary, 0);
 		putc('\n', tx->out);
 	}
-	if (tr->nconns > 0)
-		text_endpoints(tx, &tr->conns[0]);
+	if (text_hosts(tr) != NULL)
+		text_endpoints(tx, text_hosts(tr));
 }
 
 static void text_conn_marker(struct text *tx, const struct trace_conn *c)
@@ -675,8 +685,11 @@ int trace_write_text(const struct trace *tr, FILE *out,
 		tx.absolute = opts->absolute;
 	}
 	text_geometry(&tx, opts != NULL && opts->width > 0 ? opts->width : 80);
-	/* The header already names the first connection's endpoints. */
-	tx.conn = 1;
+	/* No "conn 1" line when the header already names its endpoints. */
+	const struct endpoint *hosts = text_hosts(tr);
+	tx.conn = hosts != NULL && tr->nconns > 0 &&
+	    endpoint_eq(&hosts[0], &tr->conns[0].ep[0]) &&
+	    endpoint_eq(&hosts[1], &tr->conns[0].ep[1]) ? 1 : 0;
 	tx.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (tx.utf8 == (locale_t)0)
 		tx.utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
