@@ -1,0 +1,380 @@
+/*
+ * capture.c: libpcap -> decode -> conntrack, for capture.h.  Files and
+ * devices are read the same way, one packet at a time with
+ * pcap_next_ex(), so that damage in a file is seen at the packet where
+ * it starts.  Live capture drops root right after the device is open,
+ * as tcpdump -Z does.
+ */
+/* setgroups() and the BSD types that pcap.h uses (the program's flags
+ * may already ask for them, for curses). */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap.h>
+
+#include "capture.h"
+#include "savefile.h"
+
+/* As tcpdump: enough for any packet of any link. */
+#define CAP_SNAPLEN 262144
+#define CAP_TIMEOUT_MS 100
+/*
+ * Immediate mode makes Linux's libpcap use fixed ring frames as large as
+ * the snap length (or the MTU): libpcap's default 2 MB would hold only
+ * 8 packets on "any" and drop the rest of a burst.
+ */
+#define CAP_BUFFER (32 << 20)
+/* A file's stdio buffer: libpcap's own fopen() gets the default 4 KB, a
+ * system call every few dozen packets, which a big file notices. */
+#define CAP_FILE_BUFFER (256 << 10)
+#define CAP_PCAP_FILE_HEADER 24
+#define CAP_PCAP_RECORD_HEADER 16
+
+struct capture {
+	pcap_t *p;
+	int linktype;
+	bool live;
+	bool pcapng;
+	const char *name;	/* for messages: the file or the device */
+	struct conntrack *ct;
+	uint64_t count;
+	/* Where the next record starts: a classic pcap file's records are
+	 * counted here (that works on a pipe too); pcapng asks ftell(). */
+	long long pos;
+	pcap_dumper_t *dump;
+	struct savefile save;	/* -w */
+	char *filebuf;		/* the file's stdio buffer (cap_open_file()) */
+	struct capture_report rep;
+};
+
+/* The handle that SIGINT and SIGTERM stop, while capture_run() runs. */
+static pcap_t *volatile cap_running;
+
+static void cap_on_signal(int sig)
+{
+	(void)sig;
+	if (cap_running != NULL)
+		pcap_breakloop(cap_running);
+}
+
+/* Become `user` if running as root; with capabilities alone there is
+ * nothing to drop. */
+static int cap_drop_root(const char *user, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	pw = getpwnam(user);
+	if (pw == NULL) {
+		snprintf(err, errlen, "cannot drop privileges: no user '%s' "
+		    "(choose one with -Z)", user);
+		return -1;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
+		snprintf(err, errlen, "cannot become user '%s': %s", user,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int cap_open_live(struct capture *c, const struct capture_opts *o,
+    char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	int rc;
+
+	c->p = pcap_create(o->device, ebuf);
+	if (c->p == NULL) {
+		snprintf(err, errlen, "%s: %s", o->device, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->p, CAP_SNAPLEN);
+	pcap_set_promisc(c->p, o->promisc);
+	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_timeout(c->p, CAP_TIMEOUT_MS);
+	pcap_set_buffer_size(c->p, CAP_BUFFER);
+	rc = pcap_activate(c->p);
+	if (rc < 0) {
+		const char *status = pcap_statustostr(rc);
+		const char *detail = pcap_geterr(c->p);
+
+		if (strcmp(detail, status) == 0)
+			detail = "";
+
+		snprintf(err, errlen, "%s: %s%s%s%s", o->device,
+		    status, *detail ? " (" : "", detail,
+		    *detail ? ")" : "");
+		if (rc == PCAP_ERROR_PERM_DENIED) {
+			size_t n = strlen(err);
+
+			snprintf(err + n, errlen - n,
+			    "; capturing needs root or CAP_NET_RAW");
+		}
+		return -1;
+	}
+	c->live = true;
+	return cap_drop_root(o->user ? o->user : "nobody", err, errlen);
+}
+
+static int cap_set_filter(struct capture *c, const struct capture_opts *o,
+    char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	bpf_u_int32 net, mask = PCAP_NETMASK_UNKNOWN;
+	struct bpf_program prog;
+
+	/* The netmask only matters to "ip broadcast". */
+	if (c->live && pcap_lookupnet(o->device, &net, &mask, ebuf) < 0)
+		mask = PCAP_NETMASK_UNKNOWN;
+	if (pcap_compile(c->p, &prog, o->filter, 1, mask) < 0) {
+		snprintf(err, errlen, "bad filter '%s': %s", o->filter,
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	if (pcap_setfilter(c->p, &prog) < 0) {
+		snprintf(err, errlen, "cannot set the filter: %s",
+		    pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* -w: see savefile.h; opened after root is dropped, as tcpdump does. */
+static int cap_save_open(struct capture *c, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = savefile_open(&c->save, path, err, errlen);
+
+	if (f == NULL)
+		return -1;
+	if ((c->dump = pcap_dump_fopen(c->p, f)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(c->p));
+		fclose(f);
+		savefile_abort(&c->save);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free everything; the temporary -w file goes unless it was renamed. */
+static void cap_free(struct capture *c)
+{
+	if (c->dump != NULL) {
+		pcap_dump_close(c->dump);
+		savefile_abort(&c->save);
+	}
+	if (c->p != NULL)
+		pcap_close(c->p);
+	free(c->filebuf);
+	free(c);
+}
+
+/*
+ * A file (or "-", which stays libpcap's) with a large buffer, which
+ * c->filebuf keeps until pcap_close() has closed the stream.  (glibc's
+ * setvbuf() takes no size without a buffer.)
+ */
+static pcap_t *cap_open_file(struct capture *c, const char *path, char *ebuf)
+{
+	FILE *f;
+	pcap_t *p;
+
+	if (strcmp(path, "-") == 0)
+		return pcap_open_offline(path, ebuf);
+	if ((f = fopen(path, "rb")) == NULL) {
+		/* Worded as libpcap words it. */
+		snprintf(ebuf, PCAP_ERRBUF_SIZE, "%s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if ((c->filebuf = malloc(CAP_FILE_BUFFER)) != NULL)
+		setvbuf(f, c->filebuf, _IOFBF, CAP_FILE_BUFFER);
+	/* On failure the stream stays ours to close. */
+	if ((p = pcap_fopen_offline(f, ebuf)) == NULL)
+		fclose(f);
+	return p;
+}
+
+struct capture *capture_open(const struct capture_opts *o,
+    struct conntrack *ct, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = calloc(1, sizeof *c);
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->ct = ct;
+	c->count = o->count;
+	if (o->file != NULL) {
+		c->name = strcmp(o->file, "-") == 0 ? "standard input" : o->file;
+		c->p = cap_open_file(c, o->file, ebuf);
+		if (c->p == NULL) {
+			/* libpcap names the file itself when fopen() fails. */
+			bool named = strncmp(ebuf, o->file, strlen(o->file)) == 0;
+
+			snprintf(err, errlen, "%s%s%s", named ? "" : c->name,
+			    named ? "" : ": ", ebuf);
+			goto fail;
+		}
+		/* libpcap says 1.0 for pcapng, 2.4 for classic pcap. */
+		c->pcapng = pcap_major_version(c->p) != 2;
+		c->pos = c->pcapng ? ftell(pcap_file(c->p)) :
+		    CAP_PCAP_FILE_HEADER;
+	} else {
+		c->name = o->device;
+		if (cap_open_live(c, o, err, errlen) < 0)
+			goto fail;
+	}
+	c->linktype = pcap_datalink(c->p);
+	if (!decode_link_supported(c->linktype)) {
+		const char *lt = pcap_datalink_val_to_name(c->linktype);
+
+		snprintf(err, errlen, "%s: link type %s (%d) is not supported",
+		    c->name, lt ? lt : "unknown", c->linktype);
+		goto fail;
+	}
+	if (o->filter != NULL && cap_set_filter(c, o, err, errlen) < 0)
+		goto fail;
+	if (o->save != NULL && cap_save_open(c, o->save, err, errlen) < 0)
+		goto fail;
+	return c;
+fail:
+	cap_free(c);
+	return NULL;
+}
+
+/*
+ * Microseconds.  A damaged file may claim any time at all; seconds are
+ * held within 2^42 (139,000 years) so that no sum or difference of two
+ * times overflows.
+ */
+static int64_t cap_time(const struct pcap_pkthdr *h)
+{
+	const int64_t max = (int64_t)1 << 42;
+	int64_t sec = h->ts.tv_sec;
+
+	sec = sec > max ? max : sec < -max ? -max : sec;
+	return sec * 1000000 + h->ts.tv_usec;
+}
+
+static void cap_packet(struct capture *c, const struct pcap_pkthdr *h,
+    const u_char *data)
+{
+	struct decode_result r;
+
+	switch (decode_packet(c->linktype, data, h->caplen, h->len, &r)) {
+	case DECODE_OK:
+		c->rep.tcp++;
+		conntrack_add(c->ct, cap_time(h), &r.seg);
+		break;
+	case DECODE_NOT_TCP:
+		break;
+	case DECODE_ERROR:
+		if (c->rep.bad++ == 0) {
+			c->rep.first_bad = c->rep.packets;
+			c->rep.bad_err = r.err;
+		}
+		break;
+	}
+}
+
+int capture_run(struct capture *c, char *err, size_t errlen)
+{
+	struct sigaction sa, old_int, old_term;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = 1, status = 0;
+
+	/* No SA_RESTART: a blocked read returns and sees the break. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cap_on_signal;
+	sigemptyset(&sa.sa_mask);
+	cap_running = c->p;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	while (c->count == 0 || c->rep.packets < c->count) {
+		rc = pcap_next_ex(c->p, &h, &data);
+		if (rc == 0)		/* live: the timeout, nothing came */
+			continue;
+		if (rc != 1)
+			break;
+		c->rep.packets++;
+		if (c->dump != NULL)
+			pcap_dump((u_char *)c->dump, h, data);
+		cap_packet(c, h, data);
+		if (!c->live) {
+			c->pos = c->pcapng ? ftell(pcap_file(c->p)) :
+			    c->pos + CAP_PCAP_RECORD_HEADER + h->caplen;
+		}
+	}
+
+	cap_running = NULL;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+
+	if (rc == PCAP_ERROR && !c->live) {
+		c->rep.damaged = true;
+		c->rep.damage_off = c->pos;
+		snprintf(c->rep.damage, sizeof c->rep.damage, "%s",
+		    pcap_geterr(c->p));
+	} else if (rc == PCAP_ERROR) {
+		snprintf(err, errlen, "%s: %s", c->name, pcap_geterr(c->p));
+		status = -1;
+	}
+	return status;
+}
+
+/* Finish the -w file and put it in place. */
+static int cap_save_close(struct capture *c, char *err, size_t errlen)
+{
+	FILE *f = pcap_dump_file(c->dump);
+	int failed = pcap_dump_flush(c->dump) < 0 || ferror(f);
+	int saved = errno;
+
+	pcap_dump_close(c->dump);
+	c->dump = NULL;
+	if (failed) {
+		snprintf(err, errlen, "%s: %s", c->save.path, strerror(saved));
+		savefile_abort(&c->save);
+		return -1;
+	}
+	return savefile_commit(&c->save, err, errlen);
+}
+
+int capture_close(struct capture *c, struct capture_report *rep, char *err,
+    size_t errlen)
+{
+	struct pcap_stat ps;
+	int status = 0;
+
+	if (c->live && pcap_stats(c->p, &ps) == 0) {
+		c->rep.has_stats = true;
+		c->rep.recv = ps.ps_recv;
+		c->rep.drop = ps.ps_drop;
+		c->rep.ifdrop = ps.ps_ifdrop;
+	}
+	if (c->dump != NULL)
+		status = cap_save_close(c, err, errlen);
+	*rep = c->rep;
+	cap_free(c);
+	return status;
+}
