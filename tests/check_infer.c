@@ -1,0 +1,1118 @@
+/*
+ * check_infer.c: each side's states, notes and narration inferred from
+ * captured segments alone (infer.h).  Hand-built segment sequences go
+ * through conntrack and infer as a capture would, one per RFC 9293
+ * path, note and RST class; then every lesson's own segments, as its
+ * receivers saw them, must give back the engine's own state sequences.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conntrack.h"
+#include "infer.h"
+#include "layout.h"
+#include "library.h"
+#include "tests.h"
+
+#define CLI "10.0.0.1:49152"
+#define SRV "10.0.0.2:80"
+#define MS 1000			/* microseconds */
+#define SEC 1000000
+
+/* ---- A capture built by hand ---- */
+
+struct cap {
+	struct trace tr;
+	struct conntrack *ct;
+	struct infer *inf;
+};
+
+static void cap_open(struct cap *c, const struct conntrack_limits *lim)
+{
+	trace_init(&c->tr);
+	c->ct = conntrack_new(&c->tr, lim);
+	c->inf = infer_new(&c->tr);
+	ck_assert_ptr_nonnull(c->ct);
+	ck_assert_ptr_nonnull(c->inf);
+	conntrack_infer(c->ct, c->inf);
+}
+
+static void cap_close(struct cap *c)
+{
+	conntrack_free(c->ct);
+	infer_free(c->inf);
+	trace_free(&c->tr);
+}
+
+/* A segment as a test reads it: sg(CLI, SRV, "S", 100, 0, 0). */
+static struct segment sg(const char *from, const char *to, const char *flags,
+    uint32_t seq, uint32_t ack, uint32_t len)
+{
+	struct segment s;
+
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(endpoint_parse(from, &s.src), 0);
+	ck_assert_int_eq(endpoint_parse(to, &s.dst), 0);
+	ck_assert_int_ge(segment_flags_parse(flags), 0);
+	s.flags = (uint8_t)segment_flags_parse(flags);
+	s.seq = seq;
+	s.ack = ack;
+	s.len = len;
+	s.win = 512;
+	return s;
+}
+
+/* Captured at t (us); returns the segment's number. */
+static uint32_t add(struct cap *c, int64_t t, struct segment s)
+{
+	conntrack_add(c->ct, t, &s);
+	return c->tr.nsegs;
+}
+
+static uint32_t notes(const struct cap *c, uint32_t n)
+{
+	const struct trace_event *e = nth_segment(&c->tr, n);
+
+	ck_assert_ptr_nonnull(e);
+	return e->u.seg.notes;
+}
+
+static const char *path(const struct cap *c, int conn, int side)
+{
+	static char buf[2][512];
+
+	return state_path(&c->tr, side, conn, buf[side], sizeof buf[side]);
+}
+
+/* The cause of side's last state event of conn, and its time. */
+static const char *last_cause(const struct cap *c, int conn, int side,
+    int64_t *t)
+{
+	for (size_t i = c->tr.nev; i-- > 0; ) {
+		const struct trace_event *e = &c->tr.ev[i];
+
+		if (e->type == TRACE_STATE && e->conn == conn && e->side == side) {
+			if (t != NULL)
+				*t = e->t;
+			return e->u.state.cause;
+		}
+	}
+	return "";
+}
+
+/* Whether some narration of conn contains `word` in English. */
+static bool narrated(const struct cap *c, int conn, const char *word)
+{
+	for (size_t i = 0; i < c->tr.nev; i++) {
+		const struct trace_event *e = &c->tr.ev[i];
+
+		if (e->type == TRACE_NARRATION && e->conn == conn &&
+		    strstr(e->u.narr.text[0], word) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* The three-way handshake, client ISN 100, server ISN 500. */
+static void handshake(struct cap *c, int64_t t)
+{
+	add(c, t, sg(CLI, SRV, "S", 100, 0, 0));
+	add(c, t + 1 * MS, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(c, t + 2 * MS, sg(CLI, SRV, ".", 101, 501, 0));
+}
+
+/* ---- Opening and closing ---- */
+
+START_TEST(test_lifecycle)
+{
+	struct cap c;
+	size_t states = 0, narrs = 0;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "P.", 101, 501, 10));
+	add(&c, 11 * MS, sg(SRV, CLI, ".", 501, 111, 0));
+	add(&c, 20 * MS, sg(CLI, SRV, "F.", 111, 501, 0));
+	add(&c, 21 * MS, sg(SRV, CLI, ".", 501, 112, 0));
+	add(&c, 30 * MS, sg(SRV, CLI, "F.", 501, 112, 0));
+	add(&c, 31 * MS, sg(CLI, SRV, ".", 112, 502, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	/* Causes as the engine words them, plus the sender's own. */
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL), "rcv-fin");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL), "rcv-ack");
+	ck_assert_int_ge(find_state(&c.tr, -1, SIDE_CLIENT, TCP_SYN_SENT), 0);
+	ck_assert(narrated(&c, 1, "TIME_WAIT"));
+	ck_assert(narrated(&c, 1, "no capture can show it"));
+	/* Every transition explained, in both languages. */
+	for (size_t i = 0; i < c.tr.nev; i++) {
+		const struct trace_event *e = &c.tr.ev[i];
+
+		states += e->type == TRACE_STATE;
+		if (e->type == TRACE_NARRATION) {
+			narrs++;
+			ck_assert_uint_gt(strlen(e->u.narr.text[0]), 20);
+			ck_assert_ptr_nonnull(strstr(e->u.narr.text[1], "\xe3\x80\x82"));
+		}
+	}
+	ck_assert_uint_eq(states, 10);
+	ck_assert_uint_eq(narrs, 10);
+	/* Nothing in a clean connection is worth a note. */
+	for (uint32_t n = 1; n <= c.tr.nsegs; n++)
+		ck_assert_uint_eq(notes(&c, n), 0);
+	cap_close(&c);
+}
+END_TEST
+
+/* Both SYNs cross: each side answers with SYN-ACK, then a bare ACK. */
+START_TEST(test_simultaneous_open)
+{
+	struct cap c;
+	const char *a = "10.0.0.1:5000", *b = "10.0.0.2:6000";
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(a, b, "S", 100, 0, 0));
+	add(&c, 1 * MS, sg(b, a, "S", 500, 0, 0));
+	add(&c, 50 * MS, sg(b, a, "S.", 500, 101, 0));
+	add(&c, 51 * MS, sg(a, b, "S.", 100, 501, 0));
+	add(&c, 100 * MS, sg(a, b, ".", 101, 501, 0));
+	add(&c, 101 * MS, sg(b, a, ".", 501, 101, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT SYN_RCVD ESTABLISHED");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "CLOSED SYN_SENT SYN_RCVD ESTABLISHED");
+	ck_assert(narrated(&c, 1, "Simultaneous open"));
+	/* The SYN-ACKs repeat the SYNs' numbers without being resent. */
+	for (uint32_t n = 1; n <= 6; n++)
+		ck_assert_uint_eq(notes(&c, n), 0);
+	cap_close(&c);
+}
+END_TEST
+
+/*
+ * As Linux on a loopback plays it when the first SYN is lost past the
+ * capture point: the other side's SYN meets the first side in SYN_SENT,
+ * which answers with a SYN-ACK; that side, still in SYN_SENT, takes it
+ * as any client would and answers with a bare ACK.
+ */
+START_TEST(test_simultaneous_open_one_syn)
+{
+	struct cap c;
+	const char *a = "10.0.0.1:5000", *b = "10.0.0.2:6000";
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(a, b, "S", 100, 0, 0));
+	add(&c, 50 * MS, sg(b, a, "S", 500, 0, 0));
+	add(&c, 51 * MS, sg(a, b, "S.", 100, 501, 0));
+	add(&c, 52 * MS, sg(b, a, ".", 501, 101, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT SYN_RCVD ESTABLISHED");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "CLOSED SYN_SENT ESTABLISHED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL), "rcv-syn-ack");
+	cap_close(&c);
+}
+END_TEST
+
+/* The two FINs cross: neither acknowledges the other's. */
+START_TEST(test_simultaneous_close)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, "F.", 501, 101, 0));
+	add(&c, 60 * MS, sg(SRV, CLI, ".", 502, 102, 0));
+	add(&c, 61 * MS, sg(CLI, SRV, ".", 102, 502, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT");
+	ck_assert(narrated(&c, 1, "Simultaneous close"));
+	cap_close(&c);
+}
+END_TEST
+
+/* The server's FIN carries the ACK of the client's: FIN_WAIT_2 skipped. */
+START_TEST(test_three_way_close)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, "F.", 501, 102, 0));
+	add(&c, 12 * MS, sg(CLI, SRV, ".", 102, 502, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 TIME_WAIT");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL), "rcv-fin-ack");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	ck_assert(narrated(&c, 1, "Three-way close"));
+	cap_close(&c);
+}
+END_TEST
+
+/* The server goes on sending after the client's FIN. */
+START_TEST(test_half_close)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 50 * MS, sg(SRV, CLI, ".", 501, 102, 0));
+	add(&c, 60 * MS, sg(SRV, CLI, "P.", 501, 102, 100));
+	add(&c, 61 * MS, sg(CLI, SRV, ".", 102, 601, 0));
+	add(&c, 70 * MS, sg(SRV, CLI, "P.", 601, 102, 100));
+	add(&c, 71 * MS, sg(CLI, SRV, ".", 102, 701, 0));
+	add(&c, 80 * MS, sg(SRV, CLI, "F.", 701, 102, 0));
+	add(&c, 81 * MS, sg(CLI, SRV, ".", 102, 702, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	for (uint32_t n = 1; n <= c.tr.nsegs; n++)
+		ck_assert_uint_eq(notes(&c, n), 0);
+	ck_assert(narrated(&c, 1, "shutdown(SHUT_WR)"));
+	cap_close(&c);
+}
+END_TEST
+
+/* The capture starts with data: both sides ESTABLISHED, assumed. */
+START_TEST(test_mid_connection)
+{
+	struct cap c;
+	struct layout_table tab[2];
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(SRV, CLI, "P.", 9000, 7000, 100));
+	add(&c, 1 * MS, sg(CLI, SRV, ".", 7000, 9100, 0));
+	layout_tables(&c.tr, 1, 1 * MS, tab);
+	ck_assert_int_eq(tab[SIDE_CLIENT].state, TCP_ESTABLISHED);
+	ck_assert(tab[SIDE_CLIENT].assumed);
+	ck_assert(tab[SIDE_SERVER].assumed);
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL),
+	    TRACE_CAUSE_ASSUMED);
+	ck_assert(narrated(&c, 1, "middle of this connection"));
+
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 7000, 9100, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, ".", 9100, 7001, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "ESTABLISHED ESTABLISHED FIN_WAIT_1 FIN_WAIT_2");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "ESTABLISHED ESTABLISHED CLOSE_WAIT");
+	/* Evidence ends the assumption, side by side. */
+	layout_tables(&c.tr, 1, 11 * MS, tab);
+	ck_assert_int_eq(tab[SIDE_CLIENT].state, TCP_FIN_WAIT_2);
+	ck_assert(!tab[SIDE_CLIENT].assumed);
+	ck_assert(!tab[SIDE_SERVER].assumed);
+	cap_close(&c);
+}
+END_TEST
+
+/* The capture missed the SYN. */
+START_TEST(test_syn_ack_first)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(&c, 1 * MS, sg(CLI, SRV, ".", 101, 501, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "SYN_SENT SYN_SENT ESTABLISHED");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "SYN_RCVD SYN_RCVD ESTABLISHED");
+	cap_close(&c);
+}
+END_TEST
+
+/* ---- Notes ---- */
+
+START_TEST(test_retransmission)
+{
+	struct cap c;
+	uint32_t syn2, data2;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(CLI, SRV, "S", 100, 0, 0));
+	syn2 = add(&c, 1 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 1 * SEC + 1 * MS, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(&c, 1 * SEC + 2 * MS, sg(CLI, SRV, ".", 101, 501, 0));
+	add(&c, 2 * SEC, sg(CLI, SRV, "P.", 101, 501, 10));
+	data2 = add(&c, 2 * SEC + 300 * MS, sg(CLI, SRV, "P.", 101, 501, 10));
+	ck_assert_uint_eq(notes(&c, 1), 0);
+	ck_assert_uint_eq(notes(&c, syn2), NOTE_RETRANSMISSION);
+	ck_assert_uint_eq(notes(&c, data2), NOTE_RETRANSMISSION);
+	/* The SYN arrived once, however often it was sent. */
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED");
+	ck_assert(narrated(&c, 1, "retransmission"));
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(test_dup_ack_and_out_of_window)
+{
+	struct cap c;
+	uint32_t dup, again;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(SRV, CLI, "P.", 501, 101, 100));
+	add(&c, 11 * MS, sg(CLI, SRV, ".", 101, 601, 0));
+	/* 601..700 lost: the next segment is out of order. */
+	add(&c, 20 * MS, sg(SRV, CLI, "P.", 701, 101, 100));
+	dup = add(&c, 21 * MS, sg(CLI, SRV, ".", 101, 601, 0));
+	ck_assert_uint_eq(notes(&c, dup), NOTE_DUP_ACK);
+	/* Already acknowledged data again: resent, and out of window. */
+	again = add(&c, 30 * MS, sg(SRV, CLI, "P.", 501, 101, 100));
+	ck_assert_uint_eq(notes(&c, again),
+	    NOTE_RETRANSMISSION | NOTE_OUT_OF_WINDOW);
+	/* A window update is no duplicate. */
+	{
+		struct segment s = sg(CLI, SRV, ".", 101, 601, 0);
+
+		s.win = 1024;
+		ck_assert_uint_eq(notes(&c, add(&c, 31 * MS, s)), 0);
+	}
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(test_keepalive)
+{
+	struct cap c;
+	uint32_t probe, answer;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	probe = add(&c, 7200 * (int64_t)SEC, sg(SRV, CLI, ".", 500, 101, 0));
+	answer = add(&c, 7200 * (int64_t)SEC + 1 * MS,
+	    sg(CLI, SRV, ".", 101, 501, 0));
+	ck_assert_uint_eq(notes(&c, probe), NOTE_KEEPALIVE);
+	/* Its answer repeats the ACK, but answers, so no dup-ack. */
+	ck_assert_uint_eq(notes(&c, answer), 0);
+	ck_assert(narrated(&c, 1, "keepalive probe"));
+	ck_assert(narrated(&c, 1, "still alive"));
+	cap_close(&c);
+}
+END_TEST
+
+/* Probes unanswered, then the prober gives up with a RST. */
+START_TEST(test_keepalive_give_up)
+{
+	struct cap c;
+	uint32_t rst;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	for (int i = 0; i < 3; i++)
+		add(&c, (7200 + 75 * (int64_t)i) * SEC,
+		    sg(SRV, CLI, ".", 500, 101, 0));
+	rst = add(&c, 7425 * (int64_t)SEC, sg(SRV, CLI, "R.", 501, 101, 0));
+	ck_assert_uint_eq(notes(&c, 4) & NOTE_KEEPALIVE, NOTE_KEEPALIVE);
+	ck_assert_uint_eq(notes(&c, 6) & NOTE_KEEPALIVE, NOTE_KEEPALIVE);
+	ck_assert_uint_eq(notes(&c, rst), NOTE_ABORT);
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL),
+	    "keepalive-timeout");
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT ESTABLISHED CLOSED");
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(test_tfo_and_window_zero)
+{
+	struct cap c;
+	struct segment s;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(CLI, SRV, "S", 100, 0, 20));
+	add(&c, 1 * MS, sg(SRV, CLI, "S.", 500, 121, 0));
+	s = sg(CLI, SRV, ".", 121, 501, 0);
+	s.win = 0;
+	add(&c, 2 * MS, s);
+	ck_assert_uint_eq(notes(&c, 1), NOTE_TFO_DATA);
+	ck_assert_uint_eq(notes(&c, 2), 0);
+	ck_assert_uint_eq(notes(&c, 3), NOTE_WINDOW_ZERO);
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED");
+	ck_assert(narrated(&c, 1, "Fast Open"));
+	ck_assert(narrated(&c, 1, "zero window"));
+	cap_close(&c);
+}
+END_TEST
+
+/*
+ * A rebooted client reconnects from the same port: the server, still
+ * ESTABLISHED, answers the SYN with a challenge ACK; the client's RST
+ * (seq = that ACK) ends the old connection.
+ */
+START_TEST(test_challenge_ack)
+{
+	struct cap c;
+	uint32_t chal, rst;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * SEC, sg(CLI, SRV, "S", 9000, 0, 0));
+	chal = add(&c, 10 * SEC + 1 * MS, sg(SRV, CLI, ".", 501, 101, 0));
+	rst = add(&c, 10 * SEC + 2 * MS, sg(CLI, SRV, "R", 101, 0, 0));
+	ck_assert_uint_eq(notes(&c, chal), NOTE_CHALLENGE_ACK);
+	ck_assert_uint_eq(notes(&c, rst), NOTE_HALF_OPEN);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT ESTABLISHED CLOSED SYN_SENT");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED CLOSED");
+	ck_assert(narrated(&c, 1, "challenge ACK"));
+	cap_close(&c);
+}
+END_TEST
+
+/* ---- RST classes ---- */
+
+START_TEST(test_rst_refused)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 1 * MS, sg(SRV, CLI, "R.", 0, 101, 0));
+	ck_assert_uint_eq(notes(&c, 2), NOTE_REFUSED);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT CLOSED");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "");
+	ck_assert(narrated(&c, 1, "ECONNREFUSED"));
+	/* A closed port is not a half-open attempt. */
+	ck_assert(!c.tr.conns[0].incomplete);
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(test_rst_abort)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "R.", 101, 501, 0));
+	ck_assert_uint_eq(notes(&c, 4), NOTE_ABORT);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT ESTABLISHED CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL), "abort");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL), "rcv-rst");
+	cap_close(&c);
+}
+END_TEST
+
+/* The client lost the connection (a crash): data gets a bare RST. */
+START_TEST(test_rst_half_open)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 5 * SEC, sg(SRV, CLI, "P.", 501, 101, 300));
+	add(&c, 5 * SEC + 1 * MS, sg(CLI, SRV, "R", 101, 0, 0));
+	ck_assert_uint_eq(notes(&c, 5), NOTE_HALF_OPEN);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT ESTABLISHED CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL), "state-lost");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED CLOSED");
+	ck_assert(narrated(&c, 1, "half-open"));
+	cap_close(&c);
+}
+END_TEST
+
+/* In the window but not at RCV.NXT: challenged; outside it: ignored. */
+START_TEST(test_rst_challenge_and_ignored)
+{
+	struct cap c;
+	uint32_t blind, ack, far;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	blind = add(&c, 10 * MS, sg(CLI, SRV, "R", 301, 0, 0));
+	ack = add(&c, 11 * MS, sg(SRV, CLI, ".", 501, 101, 0));
+	far = add(&c, 20 * MS, sg(CLI, SRV, "R", 100101, 0, 0));
+	ck_assert_uint_eq(notes(&c, blind), NOTE_CHALLENGE);
+	ck_assert_uint_eq(notes(&c, ack), NOTE_CHALLENGE_ACK);
+	ck_assert_uint_eq(notes(&c, far), NOTE_OUT_OF_WINDOW);
+	/* Neither closes anything. */
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT),
+	    "CLOSED SYN_SENT ESTABLISHED");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER),
+	    "LISTEN SYN_RCVD ESTABLISHED");
+	cap_close(&c);
+}
+END_TEST
+
+/* A closed socket's FIN_WAIT_2 timer ran out: the late FIN gets a RST. */
+START_TEST(test_fin_wait_2_orphan)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, ".", 501, 102, 0));
+	add(&c, 100 * SEC, sg(SRV, CLI, "F.", 501, 102, 0));
+	add(&c, 100 * SEC + 1 * MS, sg(CLI, SRV, "R", 102, 0, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL),
+	    "fin-wait-2-timeout");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	cap_close(&c);
+}
+END_TEST
+
+/* Data reaching a side that closed: it answers with a RST at SND.NXT. */
+START_TEST(test_data_after_close)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, ".", 501, 102, 0));
+	add(&c, 20 * MS, sg(SRV, CLI, "P.", 501, 102, 50));
+	add(&c, 21 * MS, sg(CLI, SRV, "R.", 102, 551, 0));
+	ck_assert_uint_eq(notes(&c, 7), NOTE_ABORT);
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, NULL),
+	    "rcv-data-after-close");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT CLOSED");
+	cap_close(&c);
+}
+END_TEST
+
+/* An old duplicate draws the TIME_WAIT side's ACK; the closed peer's
+ * RST ends TIME_WAIT (Linux, tcp_rfc1337=0). */
+START_TEST(test_time_wait_rst)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	handshake(&c, 0);
+	add(&c, 10 * MS, sg(CLI, SRV, "F.", 101, 501, 0));
+	add(&c, 11 * MS, sg(SRV, CLI, "F.", 501, 102, 0));
+	add(&c, 12 * MS, sg(CLI, SRV, ".", 102, 502, 0));
+	add(&c, 5 * SEC, sg(CLI, SRV, ".", 102, 502, 0));
+	add(&c, 5 * SEC + 1 * MS, sg(SRV, CLI, "R", 502, 0, 0));
+	ck_assert_uint_eq(notes(&c, 7), NOTE_DUP_ACK);
+	ck_assert_uint_eq(notes(&c, 8), NOTE_HALF_OPEN);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 TIME_WAIT CLOSED");
+	ck_assert(narrated(&c, 1, "TIME-WAIT assassination"));
+	/* The server was already CLOSED: its RST changes nothing there. */
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	cap_close(&c);
+}
+END_TEST
+
+/* ---- Timeouts inferred from silence ---- */
+
+START_TEST(test_syn_timeout)
+{
+	struct cap c;
+	int64_t t;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 1 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 3 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	/* Before the deadline, nothing is said. */
+	add(&c, 7 * SEC, sg("10.0.0.3:1000", SRV, "S", 7, 0, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT");
+	/* Past twice the last backoff, the client has given up. */
+	add(&c, 20 * SEC, sg("10.0.0.3:1000", SRV, "S", 7, 0, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, &t), "timeout");
+	ck_assert_int_eq(t, 8 * SEC);
+	ck_assert(narrated(&c, 1, "ETIMEDOUT"));
+	/* The events stay in time order. */
+	for (size_t i = 1; i < c.tr.nev; i++)
+		ck_assert_int_le(c.tr.ev[i - 1].t, c.tr.ev[i].t);
+	cap_close(&c);
+}
+END_TEST
+
+START_TEST(test_synack_timeout)
+{
+	struct cap c;
+
+	cap_open(&c, NULL);
+	add(&c, 0, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 1 * MS, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(&c, 1 * SEC, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(&c, 3 * SEC, sg(SRV, CLI, "S.", 500, 101, 0));
+	add(&c, 30 * SEC, sg("10.0.0.3:1000", SRV, "S", 7, 0, 0));
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD LISTEN");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_SERVER, NULL),
+	    "synack-timeout");
+	cap_close(&c);
+}
+END_TEST
+
+/* ---- SYN cookies and floods ---- */
+
+static char *forged(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "10.66.%d.%d:%d", i / 250, i % 250 + 1, 1000 + i);
+	return buf;
+}
+
+/*
+ * Three forged SYNs fill a queue of three; a fourth gets a SYN-ACK that
+ * is never resent while the others are: a cookie.  A fifth, once that is
+ * known, is a cookie at once, and its ACK goes LISTEN -> ESTABLISHED.
+ */
+START_TEST(test_syn_cookie)
+{
+	struct cap c;
+	char a[64];
+	uint32_t fourth, fifth;
+
+	cap_open(&c, NULL);
+	for (int i = 0; i < 4; i++) {
+		add(&c, i * MS, sg(forged(i, a, sizeof a), SRV, "S", 100, 0, 0));
+		add(&c, i * MS + 100, sg(SRV, a, "S.", 500 + i, 101, 0));
+	}
+	fourth = 8;
+	for (int i = 0; i < 3; i++)
+		add(&c, 1 * SEC + i * MS, sg(SRV, forged(i, a, sizeof a), "S.",
+		    500 + i, 101, 0));
+	add(&c, 3 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	ck_assert_uint_eq(notes(&c, fourth), NOTE_SYN_COOKIE);
+	ck_assert_str_eq(path(&c, 4, SIDE_SERVER), "LISTEN SYN_RCVD LISTEN");
+	ck_assert_str_eq(last_cause(&c, 4, SIDE_SERVER, NULL), "syn-cookie");
+	ck_assert_str_eq(path(&c, 1, SIDE_SERVER), "LISTEN SYN_RCVD");
+	ck_assert(c.tr.listeners[0].cookies);
+
+	fifth = add(&c, 3 * SEC + 1 * MS, sg(SRV, CLI, "S.", 900, 101, 0));
+	add(&c, 3 * SEC + 2 * MS, sg(CLI, SRV, ".", 101, 901, 0));
+	ck_assert_uint_eq(notes(&c, fifth), NOTE_SYN_COOKIE);
+	ck_assert_str_eq(path(&c, 5, SIDE_SERVER), "LISTEN ESTABLISHED");
+	ck_assert_str_eq(last_cause(&c, 5, SIDE_SERVER, NULL), "syn-cookie");
+	ck_assert(narrated(&c, 5, "SYN cookie"));
+	cap_close(&c);
+}
+END_TEST
+
+/* Forty spoofed SYNs and one real client: one flood row, one ladder. */
+START_TEST(test_flood_summary)
+{
+	struct cap c;
+	const struct trace_listener *L;
+	char a[64], *buf = NULL;
+	size_t len = 0, quiet = 0;
+	FILE *f;
+
+	cap_open(&c, NULL);
+	for (int i = 0; i < 40; i++) {
+		add(&c, i * 10 * MS, sg(forged(i, a, sizeof a), SRV, "S",
+		    1000 * (uint32_t)i, 0, 0));
+		add(&c, i * 10 * MS + 1, sg(SRV, a, "S.", 500, 1000 * (uint32_t)i
+		    + 1, 0));
+	}
+	add(&c, 500 * MS, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, 501 * MS, sg(SRV, CLI, "S.", 777, 101, 0));
+	add(&c, 502 * MS, sg(CLI, SRV, ".", 101, 778, 0));
+	infer_finish(c.inf);
+
+	ck_assert_uint_eq(c.tr.nlisteners, 1);
+	L = &c.tr.listeners[0];
+	ck_assert(L->flood);
+	ck_assert_uint_eq(L->members, 40);
+	ck_assert_uint_eq(L->sources, 40);
+	ck_assert_uint_eq(L->attempts, 41);
+	ck_assert_uint_eq(L->completed, 1);
+	/* The real client was half-open for a moment too. */
+	ck_assert_uint_eq(L->half_open, 40);
+	ck_assert_uint_eq(L->half_open_max, 41);
+	ck_assert_int_gt(L->nseries, 1);
+	ck_assert_uint_lt(L->series[0], 40);
+	ck_assert_uint_ge(L->series[L->nseries - 1], 40);
+	ck_assert(!c.tr.conns[40].incomplete);
+	/* The flood is explained once, not forty times. */
+	for (size_t i = 0; i < c.tr.nev; i++)
+		quiet += c.tr.ev[i].type == TRACE_NARRATION &&
+		    c.tr.ev[i].conn > TRACE_FLOOD_MIN && c.tr.ev[i].conn <= 40;
+	ck_assert_uint_eq(quiet, 0);
+
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(trace_write_text(&c.tr, f, NULL), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf,
+	    "SYN flood on 10.0.0.2:80: 40 half-open from 40 sources"));
+	ck_assert_ptr_nonnull(strstr(buf, "--- conn 41: client " CLI));
+	ck_assert_ptr_null(strstr(buf, "--- conn 1:"));
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	ck_assert_int_eq(trace_write_json(&c.tr, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "{\"type\":\"flood\",\"flood\":1,"
+	    "\"listener\":\"10.0.0.2:80\",\"half_open\":40,\"sources\":40,"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"client\":\"10.66.0.1:1000\","
+	    "\"server\":\"10.0.0.2:80\",\"flood\":1}"));
+	/* Every segment is still there for scripts. */
+	ck_assert_ptr_nonnull(strstr(buf, "\"n\":83,"));
+	free(buf);
+	cap_close(&c);
+}
+END_TEST
+
+/* Letting connections go keeps the inference of those that stay. */
+START_TEST(test_forget)
+{
+	struct cap c;
+	struct conntrack_limits lim = { .max_conns = 8 };
+	char a[64];
+	int last = 0;
+
+	cap_open(&c, &lim);
+	for (int i = 0; i < 40; i++) {
+		int64_t t = i * SEC;
+
+		snprintf(a, sizeof a, "10.0.0.1:%d", 40000 + i);
+		add(&c, t, sg(a, SRV, "S", 100, 0, 0));
+		add(&c, t + 1 * MS, sg(SRV, a, "S.", 500, 101, 0));
+		add(&c, t + 2 * MS, sg(a, SRV, ".", 101, 501, 0));
+		add(&c, t + 3 * MS, sg(a, SRV, "F.", 101, 501, 0));
+		add(&c, t + 4 * MS, sg(SRV, a, "F.", 501, 102, 0));
+		add(&c, t + 5 * MS, sg(a, SRV, ".", 102, 502, 0));
+	}
+	ck_assert_uint_le(c.tr.nconns, 9);
+	last = (int)c.tr.nconns;
+	ck_assert_str_eq(path(&c, last, SIDE_CLIENT), "CLOSED SYN_SENT "
+	    "ESTABLISHED FIN_WAIT_1 TIME_WAIT");
+	ck_assert_str_eq(path(&c, last, SIDE_SERVER), "LISTEN SYN_RCVD "
+	    "ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	cap_close(&c);
+}
+END_TEST
+
+/* ---- Every lesson, as its receivers saw it ---- */
+
+struct arrival {
+	int64_t t;
+	size_t i;
+};
+
+static int arrival_cmp(const void *a, const void *b)
+{
+	const struct arrival *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The lesson's segments that arrived, in the order they arrived (a
+ * capture point just in front of the receivers: a lost segment never
+ * shows), through conntrack and infer.  Returns the last arrival time,
+ * -1 if nothing arrived.
+ */
+static int64_t replay(const struct trace *eng, struct cap *c)
+{
+	struct arrival *a = malloc((eng->nev + 1) * sizeof *a);
+	size_t n = 0;
+	int64_t last = -1;
+
+	ck_assert_ptr_nonnull(a);
+	for (size_t i = 0; i < eng->nev; i++) {
+		const struct trace_event *e = &eng->ev[i];
+
+		if (e->type == TRACE_SEGMENT && !e->u.seg.lost &&
+		    e->u.seg.t_arrived != TRACE_T_NONE) {
+			a[n].t = e->u.seg.t_arrived;
+			a[n++].i = i;
+		}
+	}
+	qsort(a, n, sizeof *a, arrival_cmp);
+	for (size_t k = 0; k < n; k++) {
+		struct segment s;
+
+		trace_segment(eng, &eng->ev[a[k].i], &s);
+		conntrack_add(c->ct, a[k].t, &s);
+		last = a[k].t;
+	}
+	infer_finish(c->inf);
+	free(a);
+	return last;
+}
+
+/* The engine's path of one side, without what happened after `until`:
+ * no capture shows a state that no segment follows (the end of
+ * TIME_WAIT, a timeout after the last packet). */
+static const char *engine_path(const struct trace *tr, int conn, int side,
+    int64_t until, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < tr->nev && n < len; i++) {
+		const struct trace_event *e = &tr->ev[i];
+
+		if (e->type != TRACE_STATE || e->side != side ||
+		    e->conn != conn || e->t > until)
+			continue;
+		if (n == 0)
+			n += (size_t)snprintf(buf + n, len - n, "%s",
+			    tcp_state_name(e->u.state.from));
+		n += (size_t)snprintf(buf + n, len - n, " %s",
+		    tcp_state_name(e->u.state.to));
+	}
+	return buf;
+}
+
+/* The capture's connection for the engine's connection id: the same
+ * endpoints, the same rank among connections with them; 0 if none. */
+static int match_conn(const struct trace *eng, int id, const struct trace *cap)
+{
+	const struct trace_conn *e = trace_conn(eng, id);
+	int rank = 0;
+
+	for (int k = 1; k < id; k++) {
+		const struct trace_conn *o = trace_conn(eng, k);
+
+		rank += endpoint_eq(&o->ep[0], &e->ep[0]) &&
+		    endpoint_eq(&o->ep[1], &e->ep[1]);
+	}
+	for (size_t k = 0; k < cap->nconns; k++) {
+		if (endpoint_eq(&cap->conns[k].ep[0], &e->ep[0]) &&
+		    endpoint_eq(&cap->conns[k].ep[1], &e->ep[1]) && rank-- == 0)
+			return cap->conns[k].id;
+	}
+	return 0;
+}
+
+/* The notes of a connection's first segment of `side` with these flags. */
+static uint32_t first_notes(const struct trace *tr, int conn, int side,
+    uint8_t flags)
+{
+	for (size_t i = 0; i < tr->nev; i++) {
+		const struct trace_event *e = &tr->ev[i];
+
+		if (e->type == TRACE_SEGMENT && e->conn == conn &&
+		    e->side == side && e->u.seg.flags == flags)
+			return e->u.seg.notes;
+	}
+	return 0;
+}
+
+/*
+ * The inferred path of every side of every connection equals the
+ * engine's, cut at the last arrival.  The exceptions, each because the
+ * wire cannot show it:
+ * - a connection none of whose segments arrived (a dead link) is not in
+ *   the capture at all;
+ * - a forged SYN's "client" is an attacker without a socket: the engine
+ *   has no states for it, the capture sees a client's SYN;
+ * - a SYN cookie is recognised only when its SYN-ACK goes unanswered
+ *   and unrepeated for INFER_COOKIE_WAIT while older entries are
+ *   retransmitted: by then SYN_RCVD was drawn, so the engine's empty
+ *   path reads LISTEN SYN_RCVD LISTEN ("syn-cookie"), and a connection
+ *   that completed on a cookie before that reads LISTEN SYN_RCVD
+ *   ESTABLISHED instead of LISTEN ESTABLISHED; both SYN-ACKs are still
+ *   noted "syn-cookie".
+ */
+static void compare_lesson(const char *id, const char *profile,
+    const char *drop)
+{
+	char want[512], dropbuf[64];
+	const char *sets[2] = { dropbuf, NULL };
+	struct run r;
+	struct cap c;
+	int64_t last;
+
+	snprintf(dropbuf, sizeof dropbuf, "drop %s", drop != NULL ? drop : "");
+	run_scenario_with(&r, id, profile, drop != NULL ? sets : NULL,
+	    profile != NULL || drop != NULL);
+	cap_open(&c, NULL);
+	last = replay(&r.tr, &c);
+	for (int k = 1; (size_t)k <= r.tr.nconns; k++) {
+		int m = match_conn(&r.tr, k, &c.tr);
+
+		if (m == 0)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			const char *got = path(&c, m, side);
+			bool cookie = first_notes(&c.tr, m, SIDE_SERVER,
+			    SEG_SYN | SEG_ACK) & NOTE_SYN_COOKIE;
+
+			engine_path(&r.tr, k, side, last, want, sizeof want);
+			if (want[0] == '\0' && side == SIDE_CLIENT &&
+			    (first_notes(&r.tr, k, side, SEG_SYN) & NOTE_FORGED))
+				continue;
+			if (cookie && side == SIDE_SERVER &&
+			    ((want[0] == '\0' &&
+			    strcmp(got, "LISTEN SYN_RCVD LISTEN") == 0) ||
+			    (strcmp(want, "LISTEN ESTABLISHED") == 0 &&
+			    strcmp(got, "LISTEN SYN_RCVD ESTABLISHED") == 0)))
+				continue;
+			ck_assert_msg(strcmp(want, got) == 0,
+			    "%s (%s%s%s) conn %d %s: engine [%s], inferred [%s]",
+			    id, profile != NULL ? profile : "own profile",
+			    drop != NULL ? ", drop " : "", drop != NULL ? drop : "",
+			    k, trace_side_name(side), want, got);
+		}
+	}
+	cap_close(&c);
+	run_free(&r);
+}
+
+/* Every lesson in data/scenarios, with its own profile and textbook's. */
+START_TEST(test_lessons)
+{
+	const char *top = getenv("top_srcdir");
+	char dir[1024];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(dir, sizeof dir, "%s/data/scenarios", top ? top : ".");
+	d = opendir(dir);
+	ck_assert_msg(d != NULL, "%s", dir);
+	while ((de = readdir(d)) != NULL) {
+		char id[256];
+		size_t len = strlen(de->d_name);
+
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".tcpviz") != 0 ||
+		    len - 7 >= sizeof id)
+			continue;
+		memcpy(id, de->d_name, len - 7);
+		id[len - 7] = '\0';
+		compare_lesson(id, NULL, NULL);
+		compare_lesson(id, "textbook", NULL);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 20);
+}
+END_TEST
+
+/*
+ * Lessons with each kind of segment lost in turn (a drop that matches no
+ * segment changes nothing).  The exceptions:
+ * - a FIN lost before the capture point in a simultaneous close: the
+ *   capture first shows the other FIN, which reads as an ordinary close
+ *   (the missed FIN shows only as a gap of one in the sequence space,
+ *   which could as well be a byte of data), so the side whose FIN was
+ *   lost seems to go CLOSE_WAIT, LAST_ACK;
+ * - simultaneous open with one SYN-ACK lost: on the wire the same four
+ *   segments as when the peer's SYN is lost instead (what Linux on a
+ *   loopback shows, test_simultaneous_open_one_syn); the inference takes
+ *   that reading, where the side whose SYN-ACK is missing never left
+ *   SYN_SENT for SYN_RCVD;
+ * - Fast Open with the second SYN-ACK lost: the engine's client sends
+ *   its SYN again without the data, then finds the SYN-ACK's ACK of
+ *   that data unacceptable and resets (a RST reply that keeps it in
+ *   SYN_SENT); on the wire an ACK of data that was sent answered by a
+ *   bare RST is what a side that lost the connection sends.
+ */
+START_TEST(test_lesson_drops)
+{
+	static const char *const lessons[] = {
+		"lifecycle", "close-merged", "simultaneous-close", "half-close",
+		"abort", "half-open", "simultaneous-open", "fast-open", "refused",
+	};
+	static const char *const drops[] = {
+		"client:SYN#1", "client:SYN#2", "client:SYN-ACK#1",
+		"server:SYN-ACK#1",
+		"server:SYN-ACK#2", "client:ACK#1", "client:ACK#2",
+		"client:ACK#3", "client:ACK#4", "server:ACK#1", "server:ACK#2",
+		"server:ACK#3", "server:ACK#4", "client:DATA#1", "client:DATA#2",
+		"server:DATA#1", "client:FIN#1", "client:FIN#2", "server:FIN#1",
+		"server:FIN#2", "client:RST#1", "server:RST#1",
+	};
+	static const char *const skip[][2] = {
+		{ "simultaneous-close", "client:FIN#1" },
+		{ "simultaneous-close", "server:FIN#1" },
+		{ "simultaneous-open", "client:SYN-ACK#1" },
+		{ "simultaneous-open", "server:SYN-ACK#1" },
+		{ "fast-open", "server:SYN-ACK#2" },
+	};
+
+	for (size_t l = 0; l < sizeof lessons / sizeof lessons[0]; l++) {
+		for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++) {
+			bool skipped = false;
+
+			for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++)
+				skipped |= strcmp(skip[k][0], lessons[l]) == 0 &&
+				    strcmp(skip[k][1], drops[i]) == 0;
+			if (!skipped)
+				compare_lesson(lessons[l], NULL, drops[i]);
+		}
+	}
+}
+END_TEST
+
+Suite *infer_suite(void)
+{
+	Suite *s = suite_create("infer");
+	TCase *tc = tcase_create("paths");
+
+	tcase_add_test(tc, test_lifecycle);
+	tcase_add_test(tc, test_simultaneous_open);
+	tcase_add_test(tc, test_simultaneous_open_one_syn);
+	tcase_add_test(tc, test_simultaneous_close);
+	tcase_add_test(tc, test_three_way_close);
+	tcase_add_test(tc, test_half_close);
+	tcase_add_test(tc, test_mid_connection);
+	tcase_add_test(tc, test_syn_ack_first);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("notes");
+	tcase_add_test(tc, test_retransmission);
+	tcase_add_test(tc, test_dup_ack_and_out_of_window);
+	tcase_add_test(tc, test_keepalive);
+	tcase_add_test(tc, test_keepalive_give_up);
+	tcase_add_test(tc, test_tfo_and_window_zero);
+	tcase_add_test(tc, test_challenge_ack);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rst");
+	tcase_add_test(tc, test_rst_refused);
+	tcase_add_test(tc, test_rst_abort);
+	tcase_add_test(tc, test_rst_half_open);
+	tcase_add_test(tc, test_rst_challenge_and_ignored);
+	tcase_add_test(tc, test_fin_wait_2_orphan);
+	tcase_add_test(tc, test_data_after_close);
+	tcase_add_test(tc, test_time_wait_rst);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("timeouts");
+	tcase_add_test(tc, test_syn_timeout);
+	tcase_add_test(tc, test_synack_timeout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("floods");
+	tcase_add_test(tc, test_syn_cookie);
+	tcase_add_test(tc, test_flood_summary);
+	tcase_add_test(tc, test_forget);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lessons");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_lessons);
+	tcase_add_test(tc, test_lesson_drops);
+	suite_add_tcase(s, tc);
+	return s;
+}
