@@ -15,19 +15,16 @@
  * points, a tab is one) so that editors agree.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario.h"
+#include "textfile.h"
 #include "trace.h"
 #include "units.h"
 
-/* Longer lines are refused rather than split, so nothing is misread. */
-#define LINE_MAX_BYTES 4096
-#define MAX_WORDS (LINE_MAX_BYTES / 2 + 1)
 /* A lesson is a few kilobytes; this stops `tcpviz /dev/zero` early. */
 #define FILE_MAX_BYTES (1024 * 1024)
 
@@ -63,12 +60,6 @@ static const char *const block_openers[] = {
 /* Scripts whose `at` times must not go back: the two sides' and this. */
 #define SCRIPT_ATTACKER 2
 
-struct word {
-	char *s;		/* NUL-terminated copy */
-	size_t off;		/* byte offset in the line */
-	int col;		/* 1-based character column */
-};
-
 /* Where something was first seen; line 0 = not yet. */
 struct pos {
 	int line, col;
@@ -79,9 +70,9 @@ struct parser {
 	const char *name;
 	struct tv_error *err;
 	int line;
-	char raw[LINE_MAX_BYTES + 1];	/* the line without its comment */
-	char buf[LINE_MAX_BYTES + 1];	/* the same, cut into words */
-	struct word w[MAX_WORDS];
+	char raw[TEXTFILE_LINE_MAX + 1];	/* the line, comment cut */
+	char buf[TEXTFILE_LINE_MAX + 1];	/* the same, cut into words */
+	struct textfile_word w[TEXTFILE_MAX_WORDS];
 	int nw;
 	struct pos *first;		/* per keywords[] entry */
 	struct pos ep[2];		/* the `client` / `server` endpoints */
@@ -226,145 +217,10 @@ static void *grow(struct parser *p, void *base, size_t n, size_t size)
 	return nb;
 }
 
-/* The code point at s, which split_line() has checked is valid UTF-8. */
-static unsigned utf8_decode(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] < 0x80)
-		return u[0];
-	if (u[0] < 0xe0)
-		return (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
-	if (u[0] < 0xf0)
-		return (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
-	return (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 |
-	    (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
-}
-
-/* Chinese and Japanese characters (ideographs, kana, radicals). */
-static bool is_cjk(unsigned cp)
-{
-	return (cp >= 0x2e80 && cp <= 0x9fff) ||
-	    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3fffd);
-}
-
-/* Their punctuation and full-width forms: "，", "。", "（" ... */
-static bool is_cjk_punct(unsigned cp)
-{
-	return (cp >= 0x3000 && cp <= 0x303f) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6);
-}
-
-/*
- * Append s to *dst: the lines of one paragraph.  They join with one
- * space, as English does, but Chinese puts no space between its
- * characters, nor next to its punctuation, which has room of its own:
- * "序号，" + "发出" is "序号，发出", "1001" + "（图中" is "1001（图中",
- * while "SYN" + "然后" keeps its space, as the lessons write it.
- */
+/* The lines of one paragraph (textfile_join()). */
 static int append(struct parser *p, char **dst, const char *s)
 {
-	size_t old = *dst != NULL ? strlen(*dst) : 0, n = strlen(s), last;
-	char *d = realloc(*dst, old + 1 + n + 1);
-	unsigned a, b;
-
-	if (d == NULL)
-		return oom(p);
-	if (old > 0) {
-		for (last = old - 1; last > 0 &&
-		    ((unsigned char)d[last] & 0xc0) == 0x80; last--)
-			;
-		a = utf8_decode(d + last);
-		b = utf8_decode(s);
-		if (!(is_cjk_punct(a) || is_cjk_punct(b) ||
-		    (is_cjk(a) && is_cjk(b))))
-			d[old++] = ' ';
-	}
-	memcpy(d + old, s, n + 1);
-	*dst = d;
-	return 0;
-}
-
-/* Characters (UTF-8 code points) in the first n bytes of s. */
-static int nchars(const char *s, size_t n)
-{
-	int c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if bad. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not text. */
-	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* ASCII only: <ctype.h> answers by locale, and the format is ASCII. */
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_lower(char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-/* Decimal digits only, at most max. */
-static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++) {
-		if (!is_digit(*s))
-			return false;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* [a-z0-9-]+: ids and topics, safe in file names and URLs. */
-static bool is_tag(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!(is_lower(*s) || is_digit(*s) ||
-		    *s == '-'))
-			return false;
-	return true;
+	return textfile_join(dst, s) < 0 ? oom(p) : 0;
 }
 
 /* "connected, data, eof, closed" and the like, for messages. */
@@ -477,7 +333,7 @@ static int fault_parse(const char *spec, struct scen_fault *f, char *why,
 		return -1;
 	}
 	if (*hash == '#') {
-		if (!parse_uint(hash + 1, UINT32_MAX, &n)) {
+		if (!textfile_parse_uint(hash + 1, UINT32_MAX, &n)) {
 			snprintf(why, len, "expected a count after '#', got '%s'",
 			    hash + 1);
 			return -1;
@@ -542,7 +398,7 @@ static int kw_id(struct parser *p, int arg)
 	(void)arg;
 	if (p->nw < 2)
 		return fail(p, 0, "'id' needs a name like 'my-lesson'");
-	if (!is_tag(p->w[1].s))
+	if (!textfile_is_tag(p->w[1].s))
 		return fail(p, 1, "bad id '%s': use lowercase letters, digits "
 		    "and '-'", p->w[1].s);
 	if (strlen(p->w[1].s) >= sizeof p->sc->id)
@@ -582,7 +438,7 @@ static int kw_topics(struct parser *p, int arg)
 	if (p->nw < 2)
 		return fail(p, 0, "'topics' needs at least one tag");
 	for (int i = 1; i < p->nw; i++) {
-		if (!is_tag(p->w[i].s))
+		if (!textfile_is_tag(p->w[i].s))
 			return fail(p, i, "bad topic '%s': use lowercase "
 			    "letters, digits and '-'", p->w[i].s);
 		if (append(p, &p->sc->topics, p->w[i].s) < 0)
@@ -636,7 +492,7 @@ static int kw_seed(struct parser *p, int arg)
 	(void)arg;
 	if (p->nw < 2)
 		return fail(p, 0, "'seed' needs a number");
-	if (!parse_uint(p->w[1].s, UINT64_MAX, &p->sc->seed))
+	if (!textfile_parse_uint(p->w[1].s, UINT64_MAX, &p->sc->seed))
 		return fail(p, 1, "expected an unsigned number, got '%s'",
 		    p->w[1].s);
 	p->sc->has_seed = true;
@@ -663,7 +519,7 @@ static int kw_isn(struct parser *p, int arg)
 		if (seen[side])
 			return fail(p, i, "'%s' ISN given twice",
 			    trace_side_name(side));
-		if (!parse_uint(eq + 1, UINT32_MAX, &v))
+		if (!textfile_parse_uint(eq + 1, UINT32_MAX, &v))
 			return fail(p, i, "bad ISN '%s' (0 to 4294967295)", eq + 1);
 		p->sc->isn[side] = (uint32_t)v;
 		seen[side] = true;
@@ -696,9 +552,9 @@ static int parse_endpoint(struct parser *p, int side)
 	if (p->ep[side].line != 0)
 		return fail(p, 0, "duplicate '%s' (first on line %d)", me,
 		    p->ep[side].line);
-	if (port != NULL && (!parse_uint(port, 65535, &pv) || pv == 0))
+	if (port != NULL && (!textfile_parse_uint(port, 65535, &pv) || pv == 0))
 		return fail_at(p, p->line, p->w[1].col +
-		    nchars(w, (size_t)(port - w)),
+		    textfile_nchars(w, (size_t)(port - w)),
 		    "port must be 1 to 65535, got '%s'", port);
 	if (endpoint_parse(w, ep) < 0)
 		return fail(p, 1, "bad endpoint '%s' (expected address:port, "
@@ -790,7 +646,7 @@ static int parse_step(struct parser *p, int side)
 	if (call == APP_LISTEN) {
 		st.arg = BACKLOG_DEFAULT;
 		if (i < p->nw) {
-			if (!parse_uint(p->w[i].s, 65535, &v) || v == 0)
+			if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
 				return fail(p, i, "expected a backlog from 1 to "
 				    "65535, got '%s'", p->w[i].s);
 			st.arg = (uint32_t)v;
@@ -800,13 +656,13 @@ static int parse_step(struct parser *p, int side)
 		if (i >= p->nw)
 			return fail(p, i - 1, "'%s' needs a byte count",
 			    app_call_name(call));
-		if (!parse_uint(p->w[i].s, SEND_MAX, &v) || v == 0)
+		if (!textfile_parse_uint(p->w[i].s, SEND_MAX, &v) || v == 0)
 			return fail(p, i, "expected a byte count from 1 to %u, "
 			    "got '%s'", SEND_MAX, p->w[i].s);
 		st.arg = (uint32_t)v;
 		i++;
 		if (call == APP_FASTOPEN && i < p->nw) {
-			if (!parse_uint(p->w[i].s, 65535, &v) || v == 0)
+			if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
 				return fail(p, i, "expected a local port from 1 to "
 				    "65535, got '%s'", p->w[i].s);
 			st.port = (uint16_t)v;
@@ -815,7 +671,7 @@ static int parse_step(struct parser *p, int side)
 	} else if (call == APP_CONNECT && i < p->nw) {
 		/* A local port of its own: a second connection either reuses
 		 * the first one's four-tuple (TIME_WAIT lessons) or not. */
-		if (!parse_uint(p->w[i].s, 65535, &v) || v == 0)
+		if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
 			return fail(p, i, "expected a local port from 1 to 65535, "
 			    "got '%s'", p->w[i].s);
 		st.arg = (uint32_t)v;
@@ -847,7 +703,7 @@ static int kw_side(struct parser *p, int side)
 	/* A teacher's likely slip: the time without its 'at'. */
 	if (p->nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
 		return fail(p, 1, "'%s' needs 'at' or 'after' before it", w);
-	if (is_digit(*w) || *w == '[' || *w == ':')
+	if (textfile_is_digit(*w) || *w == '[' || *w == ':')
 		return parse_endpoint(p, side);
 	return parse_step(p, side);
 }
@@ -949,7 +805,7 @@ static int parse_named(struct parser *p, int i, const char *what,
 	if (*idx < 0)
 		return fail(p, i, "unknown %s '%.*s' (%s)", what, (int)n, w,
 		    join_names(name, 0, count, list, sizeof list));
-	if (hash != NULL && !parse_uint(hash + 1, UINT32_MAX, &v))
+	if (hash != NULL && !textfile_parse_uint(hash + 1, UINT32_MAX, &v))
 		return fail(p, i, "expected a count after '#', got '%s'",
 		    hash + 1);
 	if (v == 0)
@@ -1158,7 +1014,7 @@ static int parse_synflood(struct parser *p, struct scen_attack *a)
 	if (p->nw < 5)
 		return fail(p, 3, "'synflood' needs a number of SYNs, "
 		    "e.g. 'synflood 200'");
-	if (!parse_uint(p->w[4].s, SYNFLOOD_MAX, &v) || v == 0)
+	if (!textfile_parse_uint(p->w[4].s, SYNFLOOD_MAX, &v) || v == 0)
 		return fail(p, 4, "expected a number of SYNs from 1 to %d, "
 		    "got '%s'", SYNFLOOD_MAX, p->w[4].s);
 	a->count = (uint32_t)v;
@@ -1186,10 +1042,11 @@ static int parse_seq_value(struct parser *p, int i, const char *s,
 	if (dot != NULL && strncmp(dot, ".isn", 4) == 0)
 		*isn = side_parse(s, (size_t)(dot - s));
 	if (*isn < 0)
-		ok = parse_uint(s, UINT32_MAX, &n);
+		ok = textfile_parse_uint(s, UINT32_MAX, &n);
 	else
 		ok = dot[4] == '\0' ||
-		    (dot[4] == '+' && parse_uint(dot + 5, UINT32_MAX, &n));
+		    (dot[4] == '+' &&
+		    textfile_parse_uint(dot + 5, UINT32_MAX, &n));
 	if (!ok)
 		return fail(p, i, "bad number '%s' (0 to 4294967295, "
 		    "client.isn+N or server.isn+N)", s);
@@ -1239,7 +1096,7 @@ static int parse_forge(struct parser *p, struct scen_attack *a)
 			return fail(p, i, "'%s=' given twice", keys[k]);
 		at[k] = i;
 		if (k == 2) {
-			if (!parse_uint(eq + 1, FORGE_LEN_MAX, &v))
+			if (!textfile_parse_uint(eq + 1, FORGE_LEN_MAX, &v))
 				return fail(p, i, "expected a length from 0 to "
 				    "%d, got '%s'", FORGE_LEN_MAX, eq + 1);
 			a->len = (uint32_t)v;
@@ -1361,54 +1218,6 @@ static const struct keyword {
 
 /* ---- Lines ---- */
 
-/*
- * Check one line's bytes, drop its comment and cut it into words.  A '#'
- * starts a comment only at the start or after white space, so that
- * "client:SYN#2" keeps its count.
- */
-static int split_line(struct parser *p, const char *s, size_t n)
-{
-	const char *nul = memchr(s, '\0', n);
-	size_t i, end;
-
-	if (nul != NULL)
-		return fail_at(p, p->line, nchars(s, (size_t)(nul - s)) + 1,
-		    "NUL byte (is this a text file?)");
-	if (n > LINE_MAX_BYTES)
-		return fail_at(p, p->line, 1, "line too long (over %d bytes)",
-		    LINE_MAX_BYTES);
-	for (i = 0; i < n; ) {
-		size_t len = utf8_len((const unsigned char *)s + i, n - i);
-
-		if (len == 0)
-			return fail_at(p, p->line, nchars(s, i) + 1,
-			    "invalid UTF-8");
-		i += len;
-	}
-	for (end = 0; end < n; end++)
-		if (s[end] == '#' && (end == 0 || s[end - 1] == ' ' ||
-		    s[end - 1] == '\t'))
-			break;
-	while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
-		end--;
-	memcpy(p->raw, s, end);
-	p->raw[end] = '\0';
-	memcpy(p->buf, s, end);
-	p->buf[end] = '\0';
-	p->nw = 0;
-	for (i = 0; i < end; ) {
-		if (p->buf[i] == ' ' || p->buf[i] == '\t') {
-			p->buf[i++] = '\0';
-			continue;
-		}
-		p->w[p->nw] = (struct word){ p->buf + i, i, nchars(s, i) + 1 };
-		p->nw++;
-		while (i < end && p->buf[i] != ' ' && p->buf[i] != '\t')
-			i++;
-	}
-	return 0;
-}
-
 static int parse_line(struct parser *p)
 {
 	for (size_t k = 0; k < NKEYWORDS; k++) {
@@ -1484,24 +1293,18 @@ static int check_file(struct parser *p)
 
 static int parse_text(struct parser *p, const char *text, size_t len)
 {
-	const char *s = text, *end = text + len;
+	struct textfile_cursor c;
+	const char *s;
+	size_t n;
 
-	/* Editors on Windows may start UTF-8 files with a byte order mark. */
-	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		s += 3;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *eol = nl != NULL ? nl : end;
-		size_t n = (size_t)(eol - s);
-
-		p->line++;
-		if (n > 0 && s[n - 1] == '\r')
-			n--;
-		if (split_line(p, s, n) < 0)
+	textfile_begin(&c, text, len);
+	while (textfile_next(&c, &s, &n)) {
+		p->line = c.line;
+		if (textfile_split(s, n, p->raw, p->buf, p->w, &p->nw, p->name,
+		    p->line, p->err) < 0)
 			return -1;
 		if (p->nw > 0 && parse_line(p) < 0)
 			return -1;
-		s = nl != NULL ? nl + 1 : end;
 	}
 	if (p->block != BLOCK_NONE && end_block(p) < 0)
 		return -1;
@@ -1536,43 +1339,15 @@ out:
 
 int scenario_load(struct scenario *sc, const char *path, struct tv_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *text = NULL, *t;
-	size_t len = 0, cap = 0, n;
-	int rc = -1;
+	char *text;
+	size_t len;
+	int rc;
 
 	scenario_init(sc);
-	if (f == NULL) {
-		tv_error_at(err, path, 0, 0, "cannot open: %s", strerror(errno));
+	if (textfile_read(path, FILE_MAX_BYTES, "scenario", &text, &len,
+	    err) < 0)
 		return -1;
-	}
-	/* Read one byte past the limit to tell "too large" from "just fits". */
-	do {
-		if (len == cap) {
-			cap = cap != 0 ? cap * 2 : 8192;
-			if (cap > FILE_MAX_BYTES + 1)
-				cap = FILE_MAX_BYTES + 1;
-			if ((t = realloc(text, cap)) == NULL) {
-				tv_error_at(err, path, 0, 0, "out of memory");
-				goto out;
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0 && len <= FILE_MAX_BYTES);
-	if (len > FILE_MAX_BYTES) {
-		tv_error_at(err, path, 0, 0, "too large for a scenario (over "
-		    "%d bytes)", FILE_MAX_BYTES);
-		goto out;
-	}
-	if (ferror(f)) {
-		tv_error_at(err, path, 0, 0, "cannot read: %s", strerror(errno));
-		goto out;
-	}
 	rc = scenario_parse(sc, path, text, len, err);
-out:
 	free(text);
-	fclose(f);
 	return rc;
 }
