@@ -16,6 +16,7 @@
 
 #include "i18n.h"
 #include "progress.h"
+#include "savefile.h"
 #include "textfile.h"
 
 #define PROGRESS_MAGIC "tcpviz-progress"
@@ -254,39 +255,28 @@ static int make_parents(const char *path)
 int progress_save(const struct practice_progress *pr, const char *path,
     char *warn, size_t len)
 {
-	char tmp[4200];
-	FILE *f = NULL;
-	int fd, saved;
+	struct savefile sf;
+	char err[512];
+	FILE *f;
 
-	if (make_parents(path) < 0)
-		goto fail;
-	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0)
-		goto fail;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
+	if (make_parents(path) < 0) {
+		snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (progress_format(pr, f) < 0 || fsync(fd) < 0) {
-		saved = errno;
-		fclose(f);
-		unlink(tmp);
-		errno = saved;
+	if ((f = savefile_open(&sf, path, err, sizeof err)) == NULL)
+		goto fail;
+	int failed = progress_format(pr, f) < 0;
+	if (fclose(f) != 0 || failed) {
+		snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+		savefile_abort(&sf);
 		goto fail;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
+	if (savefile_commit(&sf, err, sizeof err) < 0)
 		goto fail;
-	}
 	return 0;
 fail:
-	saved = errno;
-	snprintf(warn, len, _("cannot save practice progress to %s (%s): "
-	    "this session's answers are not kept"), path, strerror(saved));
+	/* err names the file and the reason. */
+	snprintf(warn, len, _("cannot save practice progress (%s): this "
+	    "session's answers are not kept"), err);
 	return -1;
 }
