@@ -86,6 +86,8 @@ struct tcb *tcb_new(struct engine *e, int host)
 	t->quick = e->prof.quickack;
 	t->last_data_rcvd = -1;
 	t->error = APP_PENDING;
+	t->ts_offset = 0;	/* set per address pair when the peer is known */
+	t->same_key = -1;
 	for (int i = 0; i < TIMER_NKINDS; i++)
 		t->timer[i] = NEVER;
 	e->tcbs[e->ntcbs++] = t;
@@ -97,27 +99,144 @@ struct tcb *tcb_get(const struct engine *e, int handle)
 	return handle >= 0 && handle < e->ntcbs ? e->tcbs[handle] : NULL;
 }
 
-/* The live connection on `host` that seg (arriving there) belongs to. */
+/* ---- TCB lookups: hash tables (engine_internal.h) ---- */
+
+/* FNV-1a over what tells an endpoint apart, continuing from h. */
+static uint32_t ep_hash(const struct endpoint *ep, uint32_t h)
+{
+	size_t n = ep->family == 4 ? 4 : 16;
+	h = (h ^ ep->family) * 16777619u;
+	h = (h ^ ep->port) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ep->addr[i]) * 16777619u;
+	return h;
+}
+
+/* MurmurHash3's finaliser: the tables use the low bits. */
+static uint32_t hash_mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+static uint32_t tcb_key_hash(int host, uint16_t lport,
+    const struct endpoint *remote)
+{
+	return hash_mix(ep_hash(remote, (2166136261u ^ (uint32_t)host) *
+	    16777619u ^ lport));
+}
+
+/* The slot of key (host, lport, remote): holding its newest TCB, or the
+ * empty slot where it would go. */
+static size_t tcb_slot_of(const struct engine *e, int host, uint16_t lport,
+    const struct endpoint *remote)
+{
+	size_t mask = e->ntcb_slot - 1;
+	size_t i = tcb_key_hash(host, lport, remote) & mask;
+	for (; e->tcb_slot[i] != 0; i = (i + 1) & mask) {
+		const struct tcb *t = e->tcbs[e->tcb_slot[i] - 1];
+		if (t->host == host && t->local.port == lport &&
+		    endpoint_eq(&t->remote, remote))
+			break;
+	}
+	return i;
+}
+
+/* Twice as many slots, at most half of them used. */
+static void tcb_rehash(struct engine *e)
+{
+	uint32_t *old = e->tcb_slot;
+	size_t nold = e->ntcb_slot;
+	e->ntcb_slot = nold ? 2 * nold : 256;
+	e->tcb_slot = calloc(e->ntcb_slot, sizeof *e->tcb_slot);
+	if (!e->tcb_slot)
+		abort();
+	for (size_t k = 0; k < nold; k++) {
+		if (old[k] == 0)
+			continue;
+		const struct tcb *t = e->tcbs[old[k] - 1];
+		e->tcb_slot[tcb_slot_of(e, t->host, t->local.port, &t->remote)] =
+		    old[k];
+	}
+	free(old);
+}
+
+void tcb_set_endpoints(struct engine *e, struct tcb *t,
+    const struct endpoint *local, const struct endpoint *remote)
+{
+	t->local = *local;
+	t->remote = *remote;
+	if ((e->ntcb_keys + 1) * 2 > e->ntcb_slot)
+		tcb_rehash(e);
+	size_t i = tcb_slot_of(e, t->host, t->local.port, &t->remote);
+	if (e->tcb_slot[i] == 0) {
+		e->tcb_slot[i] = (uint32_t)t->handle + 1;
+		e->ntcb_keys++;
+		return;
+	}
+	/* The chain runs newest first, as the handles do. */
+	int newest = (int)e->tcb_slot[i] - 1;
+	if (t->handle > newest) {
+		t->same_key = newest;
+		e->tcb_slot[i] = (uint32_t)t->handle + 1;
+		return;
+	}
+	struct tcb *p = e->tcbs[newest];
+	while (p->same_key > t->handle)
+		p = e->tcbs[p->same_key];
+	t->same_key = p->same_key;
+	p->same_key = t->handle;
+}
+
+/* The live connection on `host` that seg (arriving there) belongs to:
+ * the newest with its key that is neither closed nor listening. */
 struct tcb *tcb_lookup(const struct engine *e, int host, const struct segment *seg)
 {
-	for (int i = e->ntcbs - 1; i >= 0; i--) {
+	if (e->ntcb_slot == 0)
+		return NULL;
+	uint32_t h = e->tcb_slot[tcb_slot_of(e, host, seg->dst.port, &seg->src)];
+	for (int i = (int)h - 1; i >= 0; i = e->tcbs[i]->same_key) {
 		struct tcb *t = e->tcbs[i];
-		if (t->host == host && t->state != TCP_CLOSED &&
-		    t->state != TCP_LISTEN && t->local.port == seg->dst.port &&
-		    endpoint_eq(&t->remote, &seg->src))
+		if (t->state != TCP_CLOSED && t->state != TCP_LISTEN)
 			return t;
 	}
 	return NULL;
 }
 
+/* The oldest listening socket of host's on port.  Only listen() makes
+ * listeners; a passive child is in LISTEN only for a moment, when
+ * child_new() makes it or tcb_drop_child() forgets it, and nothing
+ * looks then. */
 struct tcb *tcb_listener(const struct engine *e, int host, uint16_t port)
 {
-	for (int i = 0; i < e->ntcbs; i++) {
-		struct tcb *t = e->tcbs[i];
-		if (t->host == host && t->state == TCP_LISTEN && t->local.port == port)
+	const struct host *h = &e->hosts[host];
+	for (size_t i = 0; i < h->nlisteners; i++) {
+		struct tcb *t = e->tcbs[h->listeners[i]];
+		if (t->state == TCP_LISTEN && t->local.port == port)
 			return t;
 	}
 	return NULL;
+}
+
+void tcb_accept_push(struct tcb *l, const struct tcb *c)
+{
+	/* Drop the entries already taken before growing. */
+	if (l->accq_head > 0 && l->naccq == l->capaccq) {
+		l->naccq -= l->accq_head;
+		memmove(l->accq, l->accq + l->accq_head,
+		    l->naccq * sizeof *l->accq);
+		l->accq_head = 0;
+	}
+	if (l->naccq == l->capaccq) {
+		l->capaccq = l->capaccq ? 2 * l->capaccq : 16;
+		l->accq = realloc(l->accq, l->capaccq * sizeof *l->accq);
+		if (!l->accq)
+			abort();
+	}
+	l->accq[l->naccq++] = (struct tcb_accepted){ c->handle, c->queued_order };
 }
 
 void tcb_set_state(struct engine *e, struct tcb *t, enum tcp_state to,
@@ -191,6 +310,20 @@ uint32_t engine_isn(struct engine *e, int host, const struct endpoint *local,
 	return (uint32_t)(fourtuple_hash(e->secret, local, remote) + clock);
 }
 
+/*
+ * RFC 7323's timestamp offset.  Linux (secure_tcp_ts_off) keys it on the
+ * two addresses only, not the ports, so every incarnation between two
+ * hosts shares one clock: PAWS can then reject an old duplicate from a
+ * previous connection.
+ */
+uint32_t engine_ts_offset(const struct engine *e, const struct endpoint *local,
+    const struct endpoint *remote)
+{
+	struct endpoint a = *local, b = *remote;
+	a.port = b.port = 0;
+	return (uint32_t)fourtuple_hash(e->secret ^ 0x7473ULL, &a, &b);
+}
+
 /* The trace connection a new SYN from `client` to `server` starts. */
 int engine_conn_for(struct engine *e, const struct endpoint *client,
     const struct endpoint *server)
@@ -231,11 +364,13 @@ static struct tcb *app_sock(struct engine *e, int host)
 static struct tcb *fourtuple_in_use(const struct engine *e, int host,
     const struct endpoint *local, const struct endpoint *remote)
 {
-	for (int i = 0; i < e->ntcbs; i++) {
+	if (e->ntcb_slot == 0)
+		return NULL;
+	uint32_t h = e->tcb_slot[tcb_slot_of(e, host, local->port, remote)];
+	for (int i = (int)h - 1; i >= 0; i = e->tcbs[i]->same_key) {
 		struct tcb *t = e->tcbs[i];
-		if (t->host == host && t->state != TCP_CLOSED &&
-		    t->state != TCP_LISTEN && endpoint_eq(&t->local, local) &&
-		    endpoint_eq(&t->remote, remote))
+		if (t->state != TCP_CLOSED && t->state != TCP_LISTEN &&
+		    endpoint_eq(&t->local, local))
 			return t;
 	}
 	return NULL;
@@ -259,8 +394,8 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 		return NULL;
 	}
 	struct tcb *t = tcb_new(e, host);
-	t->local = local;
-	t->remote = e->hosts[!host].ep;
+	tcb_set_endpoints(e, t, &local, &e->hosts[!host].ep);
+	t->ts_offset = engine_ts_offset(e, &t->local, &t->remote);
 
 	/* Simultaneous open: the peer's SYN_SENT socket for the mirrored
 	 * four-tuple already has a connection id; this is its other end. */
@@ -291,13 +426,19 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 	return t;
 }
 
-/* Does any connection of host's still use its own port? */
-static bool port_held(const struct engine *e, int host)
+/*
+ * Would bind() to host's port conflict with a connection still using it?
+ * Linux (inet_csk_bind_conflict) lets it pass only when BOTH sockets set
+ * SO_REUSEADDR: the new one, and the old one, whose TIME_WAIT entry
+ * inherited the flag from the listener that accepted it.
+ */
+static bool port_held(const struct engine *e, int host, bool reuse)
 {
 	for (int i = 0; i < e->ntcbs; i++) {
 		const struct tcb *t = e->tcbs[i];
 		if (t->host == host && t->state != TCP_CLOSED &&
-		    t->state != TCP_LISTEN && t->local.port == e->hosts[host].ep.port)
+		    t->state != TCP_LISTEN && t->local.port == e->hosts[host].ep.port &&
+		    !(reuse && t->reuse))
 			return true;
 	}
 	return false;
@@ -313,29 +454,47 @@ static void app_listen(struct engine *e, int host, uint32_t backlog)
 	t->backlog = (int)backlog < somax ? (int)backlog : somax;
 	h->listen_sock = h->app_sock = t->handle;
 	engine_app_event(e, t, host, APP_LISTEN, APP_PENDING, backlog);
-	if (tcb_listener(e, host, h->ep.port) || (!h->reuseaddr && port_held(e, host))) {
-		/* Without SO_REUSEADDR a port is not free while any of its
-		 * connections lingers, TIME_WAIT included: a restarted server
-		 * cannot bind until they are gone. */
+	t->reuse = h->reuseaddr;
+	h->reuseaddr = false;	/* an option of this socket, not of the host */
+	if (tcb_listener(e, host, h->ep.port) || port_held(e, host, t->reuse)) {
+		/* A port is not free while any of its connections lingers,
+		 * TIME_WAIT included: a restarted server cannot bind until
+		 * they are gone, unless it and they all allow reuse. */
 		engine_app_event(e, t, host, APP_LISTEN, APP_EADDRINUSE, backlog);
 		h->listen_sock = h->app_sock = -1;
 		return;
 	}
 	tcb_set_state(e, t, TCP_LISTEN, "listen");
+	if (h->nlisteners == h->caplisteners) {
+		h->caplisteners = h->caplisteners ? 2 * h->caplisteners : 4;
+		h->listeners = realloc(h->listeners,
+		    h->caplisteners * sizeof *h->listeners);
+		if (!h->listeners)
+			abort();
+	}
+	h->listeners[h->nlisteners++] = t->handle;
 }
 
-/* The oldest connection in the accept queue of host's listener. */
+/*
+ * The oldest connection in the accept queue of host's listener: the
+ * first entry of its FIFO that is still there.  Entries go in with
+ * increasing queued_order, so that is the one with the lowest; stale
+ * ones at the front (taken, closed) never come back and go.
+ */
 static struct tcb *accept_ready(struct engine *e, int host)
 {
-	struct tcb *best = NULL;
 	int l = e->hosts[host].listen_sock;
-	for (int i = 0; i < e->ntcbs; i++) {
-		struct tcb *t = e->tcbs[i];
-		if (t->listener == l && l >= 0 && t->queue == Q_ACCEPT &&
-		    (!best || t->queued_order < best->queued_order))
-			best = t;
+	struct tcb *lt = tcb_get(e, l);
+	if (!lt)
+		return NULL;
+	for (; lt->accq_head < lt->naccq; lt->accq_head++) {
+		const struct tcb_accepted *a = &lt->accq[lt->accq_head];
+		struct tcb *t = e->tcbs[a->handle];
+		if (t->listener == l && t->queue == Q_ACCEPT &&
+		    t->queued_order == a->order)
+			return t;
 	}
-	return best;
+	return NULL;
 }
 
 static void app_close(struct engine *e, int host, struct tcb *t, bool full)
@@ -543,7 +702,9 @@ static void report_one(struct engine *e, int host, struct tcb *t)
 		engine_app_event(e, t, host, APP_CONNECT, APP_OK, 0);
 	}
 	if (t->error != APP_PENDING) {
-		int call = t->connected_seen || t->passive ? APP_RECV : APP_CONNECT;
+		/* A reset after the peer's FIN shows up on the next write. */
+		int call = t->error == APP_EPIPE ? APP_SEND :
+		    t->connected_seen || t->passive ? APP_RECV : APP_CONNECT;
 		engine_app_event(e, t, host, call, t->error, 0);
 		t->error = APP_PENDING;	/* reported; not again */
 	}
@@ -670,17 +831,22 @@ void engine_cue(struct engine *e, int kind, int host, int what, uint32_t n,
 		if (c->text)
 			trace_add_narration(e->tr, e->now, conn, side, c->text[0],
 			    c->text[1]);
+		else
+			trace_add_checkpoint(e->tr, e->now, conn, side,
+			    (const char *const *)c->ckpt->ask,
+			    (const char *const *)c->ckpt->answer);
 	}
 }
 
 static void add_cue(struct engine *e, const struct scen_when *w,
-    const char *const *text, int line, int col)
+    const char *const *text, const struct scen_checkpoint *ckpt, int line,
+    int col)
 {
 	e->cues = realloc(e->cues, (e->ncues + 1) * sizeof *e->cues);
 	if (!e->cues)
 		abort();
-	e->cues[e->ncues] = (struct cue){ .when = w, .text = text, .line = line,
-					  .col = col };
+	e->cues[e->ncues] = (struct cue){ .when = w, .text = text, .ckpt = ckpt,
+					  .line = line, .col = col };
 	if (w->kind == WHEN_TIME) {
 		struct event ev = { .t = w->t, .kind = EV_CUE,
 				    .index = (uint32_t)e->ncues };
@@ -700,13 +866,64 @@ int engine_host_at(const struct engine *e, const struct endpoint *addr)
 	return -1;
 }
 
+/* The same for either order of the two endpoints. */
+static uint32_t pair_hash(const struct endpoint *a, const struct endpoint *b)
+{
+	return hash_mix(ep_hash(a, 2166136261u) + ep_hash(b, 2166136261u));
+}
+
+static bool conn_joins(const struct trace_conn *c, const struct endpoint *a,
+    const struct endpoint *b)
+{
+	return (endpoint_eq(&c->ep[0], a) && endpoint_eq(&c->ep[1], b)) ||
+	    (endpoint_eq(&c->ep[1], a) && endpoint_eq(&c->ep[0], b));
+}
+
+/* The slot of the pair (a, b) in conn_slot: its newest connection's, or
+ * the empty one where it would go. */
+static size_t conn_slot_of(const struct engine *e, const struct endpoint *a,
+    const struct endpoint *b)
+{
+	size_t mask = e->nconn_slot - 1, i = pair_hash(a, b) & mask;
+	while (e->conn_slot[i] != 0 &&
+	    !conn_joins(&e->tr->conns[e->conn_slot[i] - 1], a, b))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Index the trace's connections added since the last call (any of the
+ * engine's paths adds them; their endpoints never change). */
+static void conn_index(struct engine *e)
+{
+	const struct trace *tr = e->tr;
+	if (tr->nconns * 2 >= e->nconn_slot) {
+		size_t n = e->nconn_slot ? e->nconn_slot : 256;
+		while (tr->nconns * 2 >= n)
+			n *= 2;
+		free(e->conn_slot);
+		e->conn_slot = calloc(n, sizeof *e->conn_slot);
+		if (!e->conn_slot)
+			abort();
+		e->nconn_slot = n;
+		e->conn_indexed = 0;
+	}
+	/* Later ones take the slot: the newest wins. */
+	for (; e->conn_indexed < tr->nconns; e->conn_indexed++) {
+		const struct trace_conn *c = &tr->conns[e->conn_indexed];
+		e->conn_slot[conn_slot_of(e, &c->ep[0], &c->ep[1])] =
+		    (uint32_t)c->id;
+	}
+}
+
 /* The newest trace connection between these endpoints, or a new one
  * (with `from` as its client); *side is from's side in it. */
 static int conn_between(struct engine *e, const struct endpoint *from,
     const struct endpoint *to, int *side)
 {
-	for (size_t i = e->tr->nconns; i-- > 0;) {
-		const struct trace_conn *c = &e->tr->conns[i];
+	conn_index(e);
+	uint32_t id = e->conn_slot[conn_slot_of(e, from, to)];
+	if (id != 0) {
+		const struct trace_conn *c = &e->tr->conns[id - 1];
 		for (int s = 0; s < 2; s++)
 			if (endpoint_eq(&c->ep[s], from) && endpoint_eq(&c->ep[!s], to)) {
 				*side = s;
@@ -722,12 +939,14 @@ static void attack_send(struct engine *e, struct segment *seg, int dir)
 	int side;
 	int conn = conn_between(e, &seg->src, &seg->dst, &side);
 	int64_t arrive = e->now + e->prof.delay[dir];
-	trace_add_segment(e->tr, e->now, conn, side, seg, arrive, NOTE_FORGED);
+	uint32_t n = trace_add_segment(e->tr, e->now, conn, side, seg, arrive,
+	    NOTE_FORGED)->u.seg.n;
 	if (!e->deliver)
 		return;
 	struct event ev = {
 		.t = arrive, .kind = EV_ARRIVE, .side = (uint8_t)side,
-		.host = engine_host_at(e, &seg->dst), .conn = conn, .seg = *seg,
+		.host = engine_host_at(e, &seg->dst), .conn = conn, .n = n,
+		.seg = *seg,
 	};
 	engine_push(e, &ev);
 }
@@ -792,8 +1011,10 @@ static bool engine_step(struct engine *e, int64_t until)
 	e->now = ev.t;
 	switch (ev.kind) {
 	case EV_ARRIVE:
+		e->arriving = ev.n;
 		if (ev.host >= 0)	/* else: addressed to nobody */
 			tcp_arrive(e, ev.host, &ev.seg, ev.conn, ev.side);
+		e->arriving = 0;
 		break;
 	case EV_CUE:
 		engine_cue(e, WHEN_TIME, -1, (int)ev.index, 0, 0, SIDE_CLIENT);
@@ -858,6 +1079,8 @@ struct engine *engine_new(const struct engine_opts *o, struct trace *out,
 	}
 	struct engine *e = engine_alloc(o->prof, out, o->seed);
 	e->sc = sc;
+	e->altered = o->altered;
+	out->altered = o->altered;
 	if (o->limit > 0)
 		e->limit = o->limit;
 	for (int i = 0; i < 2; i++)
@@ -868,11 +1091,11 @@ struct engine *engine_new(const struct engine_opts *o, struct trace *out,
 		add_fault(e, &o->faults[i]);
 	for (size_t i = 0; i < sc->nnarrations; i++)
 		add_cue(e, &sc->narrations[i].when,
-		    (const char *const *)sc->narrations[i].text,
+		    (const char *const *)sc->narrations[i].text, NULL,
 		    sc->narrations[i].line, sc->narrations[i].col);
 	for (size_t i = 0; i < sc->ncheckpoints; i++)
-		add_cue(e, &sc->checkpoints[i].when, NULL, sc->checkpoints[i].line,
-		    sc->checkpoints[i].col);
+		add_cue(e, &sc->checkpoints[i].when, NULL, &sc->checkpoints[i],
+		    sc->checkpoints[i].line, sc->checkpoints[i].col);
 	schedule_attacks(e);
 	snprintf(out->source, sizeof out->source, "scenario:%s", sc->id);
 	out->hosts[SIDE_CLIENT] = sc->ep[SIDE_CLIENT];
@@ -916,7 +1139,7 @@ size_t engine_unmatched(const struct engine *e, struct engine_unmatched *out,
 	}
 	for (size_t i = 0; i < e->ncues; i++) {
 		const struct cue *c = &e->cues[i];
-		if (c->matched)
+		if (c->matched || e->altered)
 			continue;
 		if (n < max) {
 			char sel[48];
@@ -934,11 +1157,17 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
-	for (int i = 0; i < e->ntcbs; i++)
+	for (int i = 0; i < e->ntcbs; i++) {
+		free(e->tcbs[i]->accq);
 		free(e->tcbs[i]);
+	}
 	free(e->tcbs);
-	for (int i = 0; i < 2; i++)
+	free(e->tcb_slot);
+	free(e->conn_slot);
+	for (int i = 0; i < 2; i++) {
 		free(e->hosts[i].owned);
+		free(e->hosts[i].listeners);
+	}
 	free(e->heap);
 	free(e->faults);
 	free(e->cues);
@@ -970,8 +1199,7 @@ int engine_force_conn(struct engine *e, int side, enum tcp_state st,
 	if (st <= TCP_LISTEN || st >= TCP_NSTATES)
 		return -1;
 	struct tcb *t = tcb_new(e, side);
-	t->local = e->hosts[side].ep;
-	t->remote = e->hosts[!side].ep;
+	tcb_set_endpoints(e, t, &e->hosts[side].ep, &e->hosts[!side].ep);
 	t->side = side;
 	t->conn = side == SIDE_CLIENT ? trace_add_conn(e->tr, &t->local, &t->remote)
 				      : trace_add_conn(e->tr, &t->remote, &t->local);

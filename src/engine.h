@@ -33,6 +33,10 @@ struct engine_opts {
 	const struct scen_fault *faults;	/* in addition to the scenario's */
 	size_t nfaults;
 	int64_t limit;		/* stop at this protocol time; 0: 4 hours */
+	bool altered;		/* played with another profile, other settings
+				   or extra drops than the lesson was written
+				   for: its narration may not fit, and
+				   narrations that never happen are no error */
 };
 
 /* NULL and err if the scenario cannot be played (e.g. bad endpoints). */
@@ -47,7 +51,8 @@ int64_t engine_now(const struct engine *e);
 
 /*
  * After a run: the drops, delays, narrations and checkpoints whose event
- * never happened (a mistake in the scenario, or a --drop that missed).
+ * never happened (a mistake in the scenario, or a --drop that missed);
+ * narrations and checkpoints are left out when the run was altered.
  * Fills up to max of them and returns how many there are.
  */
 struct engine_unmatched {

@@ -23,6 +23,12 @@
 
 #define NEVER INT64_MAX
 
+/* An entry of a listener's accept queue (tcb.accq). */
+struct tcb_accepted {
+	int handle;
+	uint64_t order;
+};
+
 /* Which queue of its listener a passive connection sits in. */
 enum tcb_queue { Q_NONE, Q_SYN, Q_ACCEPT };
 
@@ -41,6 +47,9 @@ struct tcb {
 
 	/* Negotiated in the handshake. */
 	uint16_t snd_mss;		/* largest segment we send */
+	bool ts_ok;			/* both SYNs carried timestamps */
+	uint32_t ts_recent;		/* the peer's last TSval, to echo */
+	uint32_t ts_offset;		/* our TSval = ms clock + this */
 	int snd_wscale, rcv_wscale;	/* -1 while not agreed */
 	bool sack_ok;
 
@@ -62,12 +71,20 @@ struct tcb {
 
 	/* A passive connection's listener, or for a listener its limits. */
 	bool passive;
+	bool reuse;			/* SO_REUSEADDR (children: the listener's) */
 	int listener;			/* handle, -1 */
 	enum tcb_queue queue;
 	uint64_t queued_order;		/* FIFO order in the accept queue */
 	int backlog;			/* listeners: accept backlog */
 	int syn_q, acc_q;		/* listeners: queue lengths */
 	int64_t cookie_until;		/* listeners: cookies sent; accept ACKs until */
+	/* Listeners: the accept queue in FIFO order, as (handle,
+	 * queued_order) pairs; one whose TCB has left or moved on is
+	 * stale and skipped (accept_ready()). */
+	struct tcb_accepted *accq;
+	size_t accq_head, naccq, capaccq;
+	/* The next older TCB with the same tcb_lookup() key, -1. */
+	int same_key;
 
 	/* Retransmission (RFC 6298). */
 	int64_t rto, srtt, rttvar;
@@ -108,6 +125,7 @@ struct event {
 	int host;			/* EV_ARRIVE: receiving host, -1: none */
 	int tcb;			/* EV_TIMER */
 	int conn;			/* EV_ARRIVE */
+	uint32_t n;			/* EV_ARRIVE: its number in the trace */
 	int64_t deadline;		/* EV_TIMER: stale unless tcb->timer == this */
 	struct segment seg;		/* EV_ARRIVE */
 };
@@ -125,6 +143,8 @@ struct host {
 	bool reuseaddr;			/* SO_REUSEADDR for the next listen() */
 	uint8_t tfo_cookie[8];		/* Fast Open cookie from the server */
 	uint8_t tfo_cookie_len;		/* 0: none cached yet */
+	int *listeners;			/* handles of its listen() sockets, */
+	size_t nlisteners, caplisteners;/* oldest first (tcb_listener()) */
 };
 
 struct fault_state {
@@ -136,6 +156,7 @@ struct fault_state {
 struct cue {
 	const struct scen_when *when;
 	const char *const *text;	/* narration: [en, zh]; NULL: checkpoint */
+	const struct scen_checkpoint *ckpt;	/* NULL: narration */
 	int line, col;
 	bool matched;
 };
@@ -148,12 +169,26 @@ struct engine {
 	uint64_t secret;		/* ISN and SYN-cookie hash key */
 	int64_t now, limit;
 	bool deliver;
+	bool altered;			/* see engine_opts */
 
 	struct host hosts[2];		/* [SIDE_CLIENT], [SIDE_SERVER] */
 
 	struct tcb **tcbs;
 	int ntcbs, captcbs;
 	uint64_t accept_order;
+	/*
+	 * Lookups that a flood of 100,000 SYNs makes 100,000 times, so they
+	 * are hash tables rather than scans of every TCB or connection:
+	 * tcb_slot maps (host, local port, remote endpoint) to the newest
+	 * TCB with that key (handle + 1; 0 empty), whose same_key chains
+	 * the older ones; conn_slot maps a pair of endpoints to the newest
+	 * trace connection between them (id; 0 empty), indexed lazily up
+	 * to conn_indexed.
+	 */
+	uint32_t *tcb_slot;
+	size_t ntcb_slot, ntcb_keys;
+	uint32_t *conn_slot;
+	size_t nconn_slot, conn_indexed;
 
 	struct event *heap;
 	size_t nheap, capheap;
@@ -162,6 +197,7 @@ struct engine {
 	struct fault_state *faults;
 	size_t nfaults;
 	uint32_t sent[2][SEGK_NKINDS];	/* per host, per kind, for faults */
+	uint32_t arriving;		/* number of the segment being received */
 
 	struct cue *cues;
 	size_t ncues;
@@ -176,6 +212,12 @@ struct tcb *tcb_get(const struct engine *e, int handle);
 struct tcb *tcb_lookup(const struct engine *e, int host,
     const struct segment *seg);
 struct tcb *tcb_listener(const struct engine *e, int host, uint16_t port);
+/* Give a connection's TCB its endpoints (once), so that tcb_lookup()
+ * finds it. */
+void tcb_set_endpoints(struct engine *e, struct tcb *t,
+    const struct endpoint *local, const struct endpoint *remote);
+/* A passive connection has just entered its listener's accept queue. */
+void tcb_accept_push(struct tcb *l, const struct tcb *c);
 void tcb_set_state(struct engine *e, struct tcb *t, enum tcp_state to,
     const char *cause);
 /* The connection has ended: CLOSED, timers stopped, queues updated;
@@ -185,6 +227,8 @@ void tcb_close(struct engine *e, struct tcb *t, const char *cause, int error);
  * server side is back in LISTEN (the listener), and the TCB is dead. */
 void tcb_drop_child(struct engine *e, struct tcb *t, const char *cause);
 uint32_t engine_isn(struct engine *e, int host, const struct endpoint *local,
+    const struct endpoint *remote);
+uint32_t engine_ts_offset(const struct engine *e, const struct endpoint *local,
     const struct endpoint *remote);
 int engine_conn_for(struct engine *e, const struct endpoint *client,
     const struct endpoint *server);
@@ -212,6 +256,10 @@ void tcp_retransmit(struct engine *e, struct tcb *t);
 /* Data or FIN arrived: ACK now or later as the profile says. */
 void tcp_ack_received(struct engine *e, struct tcb *t, bool now);
 uint16_t tcp_window_field(const struct tcb *t, bool syn);
+/* Our TSval now, and the option on a segment if t uses timestamps. */
+uint32_t tcp_ts_now(const struct engine *e, const struct tcb *t);
+void tcp_add_timestamp(const struct engine *e, const struct tcb *t,
+    struct segment *s);
 void net_send(struct engine *e, struct tcb *t, int host, int conn, int side,
     struct segment *seg, uint32_t notes);
 uint32_t tcp_syn_cookie(const struct engine *e, const struct segment *syn,

@@ -47,6 +47,7 @@ static const struct profile textbook = {
 	.rcv_wnd = 65535,
 	.wscale = -1,
 	.sack_perm = false,
+	.timestamps = false,
 	.delay = { 50 * MS, 50 * MS },
 };
 
@@ -79,6 +80,7 @@ static const struct profile linux_defaults = {
 	.rcv_wnd = 64240,
 	.wscale = 7,
 	.sack_perm = true,
+	.timestamps = true,		/* tcp_timestamps=1 */
 	.delay = { 50 * MS, 50 * MS },
 };
 
@@ -117,6 +119,7 @@ static const struct key {
 	{ "rcv_wnd", K_U32, F(rcv_wnd), 1, 1 << 30, N_("receive window, bytes") },
 	{ "wscale", K_INT, F(wscale), -1, 14, N_("window scale shift (-1: no option)") },
 	{ "sack_perm", K_BOOL, F(sack_perm), 0, 1, N_("announce SACK-permitted") },
+	{ "timestamps", K_BOOL, F(timestamps), 0, 1, N_("RFC 7323 timestamps (RTT samples even after a retransmission)") },
 	{ "delay", K_DELAY, 0, 0, 0, N_("one-way network delay, both directions") },
 	{ "delay_c2s", K_TIME, F(delay[0]), 0, 0, N_("one-way delay client to server") },
 	{ "delay_s2c", K_TIME, F(delay[1]), 0, 0, N_("one-way delay server to client") },

@@ -52,6 +52,7 @@ struct profile {
 	uint32_t rcv_wnd;		/* receive buffer, bytes */
 	int wscale;			/* -1: no window scale option */
 	bool sack_perm;
+	bool timestamps;		/* RFC 7323 timestamps (Linux: on) */
 
 	/* The network between the hosts, not a property of a TCP stack. */
 	int64_t delay[2];		/* one-way: [0] client->server, [1] back */

@@ -34,6 +34,17 @@ static bool seq_acceptable(const struct tcb *t, const struct segment *seg)
 	return wnd > 0 && (first_in || last_in);
 }
 
+/*
+ * RFC 7323 PAWS: with timestamps on, a segment whose TSval is older than
+ * the last one accepted is an old duplicate, whatever its sequence
+ * number says (a RST is exempt, as in Linux's tcp_paws_discard).
+ */
+static bool paws_reject(const struct tcb *t, const struct segment *seg)
+{
+	return t->ts_ok && (seg->opt.present & SEGOPT_TIMESTAMP) &&
+	    !has(seg, SEG_RST) && seq_lt(seg->opt.ts_val, t->ts_recent);
+}
+
 /* Learn what the peer's SYN or SYN-ACK says about MSS, scaling, SACK. */
 static void take_syn_options(struct engine *e, struct tcb *t,
     const struct segment *seg)
@@ -48,6 +59,13 @@ static void take_syn_options(struct engine *e, struct tcb *t,
 		t->snd_wscale = t->rcv_wscale = -1;
 	}
 	t->sack_ok = (seg->opt.present & SEGOPT_SACK_PERM) && p->sack_perm;
+	/* Timestamps are on when both SYNs carry them; they take 12 bytes
+	 * of every segment, so the data per segment shrinks (1460 -> 1448). */
+	t->ts_ok = (seg->opt.present & SEGOPT_TIMESTAMP) && p->timestamps;
+	if (t->ts_ok) {
+		t->ts_recent = seg->opt.ts_val;
+		t->snd_mss -= 12;
+	}
 	t->snd_wnd = seg->win;	/* a SYN's window is never scaled */
 	t->snd_wl1 = seg->seq;
 	t->snd_wl2 = seg->ack;
@@ -61,6 +79,31 @@ static void window_update(struct tcb *t, const struct segment *seg)
 		t->snd_wl1 = seg->seq;
 		t->snd_wl2 = seg->ack;
 	}
+}
+
+/*
+ * An ACK has advanced SND.UNA: measure the round trip.  The timed segment
+ * gives the sample; when Karn's rule forbids it (the segment was resent),
+ * the echoed timestamp still tells when the acknowledged copy left, as
+ * Linux's tcp_ack_update_rtt does.
+ */
+static void rtt_from_ack(struct engine *e, struct tcb *t, const struct segment *seg)
+{
+	if (t->rtt_timing && seq_gt(seg->ack, t->rtt_seq)) {
+		timer_rtt_sample(e, t, e->now - t->rtt_sent);
+		t->rtt_timing = false;
+	} else if (t->ts_ok && (seg->opt.present & SEGOPT_TIMESTAMP) &&
+	    seg->opt.ts_ecr != 0) {
+		int64_t sent = (int64_t)(uint32_t)(seg->opt.ts_ecr - t->ts_offset) * 1000;
+		if (sent <= e->now)
+			timer_rtt_sample(e, t, e->now - sent);
+	}
+}
+
+/* The segment being received is dropped for `why` (NOTE_*): say so on it. */
+static void dropped(struct engine *e, uint32_t why)
+{
+	trace_note_segment(e->tr, e->arriving, why);
 }
 
 /* Entering ESTABLISHED, by either side. */
@@ -98,8 +141,12 @@ static void reset_received(struct engine *e, struct tcb *t)
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
-	case TCP_CLOSE_WAIT:
 		tcb_close(e, t, "rcv-rst", APP_ECONNRESET);
+		break;
+	case TCP_CLOSE_WAIT:
+		/* Linux's tcp_reset(): the peer had already said FIN, so
+		 * reads still end in EOF and the next write fails. */
+		tcb_close(e, t, "rcv-rst", APP_EPIPE);
 		break;
 	default:
 		tcb_close(e, t, "rcv-rst", APP_PENDING);
@@ -131,6 +178,27 @@ static void send_cookie(struct engine *e, struct tcb *l, const struct segment *s
 	s.win = l->rcv_wnd > 65535 ? 65535 : (uint16_t)l->rcv_wnd;
 	s.opt.present = SEGOPT_MSS;
 	s.opt.mss = cookie_mss[idx];
+	const struct profile *p = &e->prof;
+	if ((syn->opt.present & SEGOPT_TIMESTAMP) && p->timestamps) {
+		/* Linux hides the peer's window scale and SACK-permitted in
+		 * the low six bits of our TSval; the final ACK echoes them
+		 * back, so a stateless server still learns them. */
+		uint32_t opts = syn->opt.present & SEGOPT_WSCALE && p->wscale >= 0 ?
+		    syn->opt.wscale & 0xf : 0xf;
+		if ((syn->opt.present & SEGOPT_SACK_PERM) && p->sack_perm) {
+			opts |= 0x10;
+			s.opt.present |= SEGOPT_SACK_PERM;
+		}
+		if ((opts & 0xf) != 0xf) {
+			s.opt.present |= SEGOPT_WSCALE;
+			s.opt.wscale = (uint8_t)p->wscale;
+		}
+		s.opt.present |= SEGOPT_TIMESTAMP;
+		uint32_t now = (uint32_t)(e->now / 1000) +
+		    engine_ts_offset(e, &syn->dst, &syn->src);
+		s.opt.ts_val = (now & ~0x3fu) | opts;
+		s.opt.ts_ecr = syn->opt.ts_val;
+	}
 	/* No state is kept, so nothing will ever retransmit this SYN-ACK. */
 	l->cookie_until = e->now + 2 * 60 * SEC;
 	net_send(e, NULL, l->host, conn, !from_side, &s, NOTE_SYN_COOKIE);
@@ -153,12 +221,13 @@ static struct tcb *child_new(struct engine *e, struct tcb *l,
     const struct segment *seg, int conn, int from_side)
 {
 	struct tcb *c = tcb_new(e, l->host);
-	c->local = seg->dst;
-	c->remote = seg->src;
+	tcb_set_endpoints(e, c, &seg->dst, &seg->src);
 	c->conn = conn;
 	c->side = !from_side;
 	c->passive = true;
 	c->listener = l->handle;
+	c->reuse = l->reuse;
+	c->ts_offset = engine_ts_offset(e, &c->local, &c->remote);
 	c->state = TCP_LISTEN;	/* it was the listener until now */
 	return c;
 }
@@ -174,6 +243,7 @@ static void enqueue_accept(struct engine *e, struct tcb *l, struct tcb *c)
 		l->syn_q--;
 	c->queue = Q_ACCEPT;
 	c->queued_order = e->accept_order++;
+	tcb_accept_push(l, c);
 	l->acc_q++;
 }
 
@@ -194,9 +264,23 @@ static void listen_ack(struct engine *e, struct tcb *l, const struct segment *se
 	c->iss = seg->ack - 1;
 	c->snd_una = c->snd_nxt = c->snd_end = seg->ack;
 	c->snd_mss = cookie_mss[idx] < e->prof.mss ? cookie_mss[idx] : e->prof.mss;
-	c->snd_wnd = seg->win;	/* the scale factor was not kept */
+	c->snd_wnd = seg->win;
 	c->snd_wl1 = seg->seq;
 	c->snd_wl2 = seg->ack;
+	if ((seg->opt.present & SEGOPT_TIMESTAMP) && e->prof.timestamps) {
+		/* What send_cookie() hid in its TSval comes back as TSecr;
+		 * without timestamps, window scaling and SACK are lost. */
+		uint32_t opts = seg->opt.ts_ecr & 0x3f;
+		c->ts_ok = true;
+		/* child_new() gave it the offset the cookie's TSval used. */
+		c->ts_recent = seg->opt.ts_val;
+		c->snd_mss -= 12;
+		if ((opts & 0xf) != 0xf && e->prof.wscale >= 0) {
+			c->snd_wscale = (int)(opts & 0xf);
+			c->rcv_wscale = e->prof.wscale;
+		}
+		c->sack_ok = opts & 0x10;
+	}
 	enqueue_accept(e, l, c);
 	established(e, c, "syn-cookie");
 	if (seg->len > 0 || has(seg, SEG_FIN))
@@ -239,12 +323,18 @@ static void listen_input(struct engine *e, struct tcb *l, const struct segment *
 	if (!has(seg, SEG_SYN))
 		return;
 	/* A full accept queue drops the SYN: the client will retry. */
-	if (accept_queue_full(l))
+	if (accept_queue_full(l)) {
+		dropped(e, NOTE_QUEUE_FULL);
 		return;
+	}
+	/* Measured on Linux 6.x: listen(4) holds 5 half-open connections;
+	 * like the accept queue, the SYN queue is full only past backlog. */
 	int syn_limit = l->backlog < p->max_syn_backlog ? l->backlog : p->max_syn_backlog;
-	if (p->syncookies == 2 || l->syn_q >= syn_limit) {
+	if (p->syncookies == 2 || l->syn_q > syn_limit) {
 		if (p->syncookies)
 			send_cookie(e, l, seg, conn, from_side);
+		else
+			dropped(e, NOTE_QUEUE_FULL);
 		return;
 	}
 	struct tcb *c = child_new(e, l, seg, conn, from_side);
@@ -295,10 +385,7 @@ static void syn_sent_input(struct engine *e, struct tcb *t, const struct segment
 			h->tfo_cookie_len = seg->opt.tfo_len;
 			memcpy(h->tfo_cookie, seg->opt.tfo_cookie, seg->opt.tfo_len);
 		}
-		if (t->rtt_timing) {
-			timer_rtt_sample(e, t, e->now - t->rtt_sent);
-			t->rtt_timing = false;
-		}
+		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
 		/* Data in our SYN that the server did not take goes again. */
 		t->snd_nxt = seg->ack;
@@ -328,13 +415,19 @@ static void time_wait_input(struct engine *e, struct tcb *t, const struct segmen
 		return;
 	}
 	struct tcb *l = tcb_listener(e, t->host, t->local.port);
-	if (has(seg, SEG_SYN) && !has(seg, SEG_ACK) && seq_gt(seg->seq, t->rcv_nxt) && l) {
+	bool newer = seq_gt(seg->seq, t->rcv_nxt) ||
+	    (t->ts_ok && (seg->opt.present & SEGOPT_TIMESTAMP) &&
+	    seq_gt(seg->opt.ts_val, t->ts_recent));
+	if (has(seg, SEG_SYN) && !has(seg, SEG_ACK) && newer && l) {
 		/* RFC 1122 4.2.2.13: a new SYN above the old sequence space
-		 * may end TIME_WAIT and open a new incarnation. */
+		 * (or, Linux, with a newer timestamp) may end TIME_WAIT and
+		 * open a new incarnation. */
 		tcb_close(e, t, "new-syn", APP_PENDING);
 		listen_input(e, l, seg, conn, from_side);
 		return;
 	}
+	if (t->ts_ok && (seg->opt.present & SEGOPT_TIMESTAMP))
+		t->ts_recent = seg->opt.ts_val;
 	if (has(seg, SEG_FIN) && seg->seq + seg->len + 1 == t->rcv_nxt) {
 		/* The peer did not hear our last ACK: say it again, and wait
 		 * the full 2MSL again from now. */
@@ -342,8 +435,10 @@ static void time_wait_input(struct engine *e, struct tcb *t, const struct segmen
 		timer_arm(e, t, TIMER_TIME_WAIT, 2 * e->prof.msl);
 		return;
 	}
-	if (!seq_acceptable(t, seg) || segment_seqlen(seg) > 0)
+	if (!seq_acceptable(t, seg) || segment_seqlen(seg) > 0) {
+		dropped(e, NOTE_OUT_OF_WINDOW);
 		tcp_send_ack(e, t, NOTE_DUP_ACK);
+	}
 }
 
 /* ---- SYN_RCVD and the synchronized states (RFC 9293 3.10.7.4) ---- */
@@ -360,14 +455,13 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 		if (t->passive && l && l->state == TCP_LISTEN && t->queue == Q_SYN) {
 			/* Linux (tcp_abort_on_overflow=0) ignores the ACK when
 			 * the accept queue is full; the SYN-ACK timer goes on. */
-			if (accept_queue_full(l))
+			if (accept_queue_full(l)) {
+				dropped(e, NOTE_QUEUE_FULL);
 				return false;
+			}
 			enqueue_accept(e, l, t);
 		}
-		if (t->rtt_timing) {
-			timer_rtt_sample(e, t, e->now - t->rtt_sent);
-			t->rtt_timing = false;
-		}
+		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
 		t->snd_wl1 = seg->seq - 1;	/* let this segment set the window */
 		window_update(t, seg);
@@ -381,10 +475,7 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 		return false;
 	}
 	if (seq_gt(seg->ack, t->snd_una)) {
-		if (t->rtt_timing && seq_gt(seg->ack, t->rtt_seq)) {
-			timer_rtt_sample(e, t, e->now - t->rtt_sent);
-			t->rtt_timing = false;
-		}
+		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
 		t->retransmits = 0;
 		timer_cancel(e, t, TIMER_RETRANSMIT);
@@ -489,11 +580,14 @@ static void synchronized_input(struct engine *e, struct tcb *t,
 		tcp_send_syn(e, t, NOTE_RETRANSMISSION);
 		return;
 	}
-	if (!seq_acceptable(t, seg)) {
+	if (!seq_acceptable(t, seg) || paws_reject(t, seg)) {
+		dropped(e, NOTE_OUT_OF_WINDOW);
 		if (!has(seg, SEG_RST))
 			tcp_send_ack(e, t, NOTE_DUP_ACK);
 		return;
 	}
+	if (t->ts_ok && (seg->opt.present & SEGOPT_TIMESTAMP))
+		t->ts_recent = seg->opt.ts_val;
 	/* Only an acceptable segment proves the peer alive: a keepalive
 	 * probe from the peer (one below our window) does not, as in
 	 * Linux, where it never reaches the code that stamps rcv_tstamp. */

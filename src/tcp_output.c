@@ -68,14 +68,16 @@ void net_send(struct engine *e, struct tcb *t, int host, int conn, int side,
 		notes |= NOTE_WINDOW_ZERO;
 
 	int64_t arrive = lost ? TRACE_T_NONE : e->now + e->prof.delay[host] + extra;
-	trace_add_segment(e->tr, e->now, conn, side, seg, arrive, notes);
+	uint32_t n = trace_add_segment(e->tr, e->now, conn, side, seg, arrive,
+	    notes)->u.seg.n;
 	engine_cue(e, WHEN_SEGMENT, host, kind, e->sent[host][kind], conn, side);
 	engine_cue(e, WHEN_SEGMENT, host, SEGK_ANY, e->sent[host][SEGK_ANY], conn, side);
 	if (lost || !e->deliver)
 		return;
 	struct event ev = {
 		.t = arrive, .kind = EV_ARRIVE, .side = (uint8_t)side,
-		.host = engine_host_at(e, &seg->dst), .conn = conn, .seg = *seg,
+		.host = engine_host_at(e, &seg->dst), .conn = conn, .n = n,
+		.seg = *seg,
 	};
 	engine_push(e, &ev);
 }
@@ -97,8 +99,24 @@ uint16_t tcp_window_field(const struct tcb *t, bool syn)
 	return field > 65535 ? 65535 : (uint16_t)field;
 }
 
-static void seg_init(const struct tcb *t, struct segment *s, uint8_t flags,
-    uint32_t seq, uint32_t len)
+/* RFC 7323: a millisecond clock, offset per connection. */
+uint32_t tcp_ts_now(const struct engine *e, const struct tcb *t)
+{
+	return (uint32_t)(e->now / 1000) + t->ts_offset;
+}
+
+void tcp_add_timestamp(const struct engine *e, const struct tcb *t,
+    struct segment *s)
+{
+	if (!t->ts_ok)
+		return;
+	s->opt.present |= SEGOPT_TIMESTAMP;
+	s->opt.ts_val = tcp_ts_now(e, t);
+	s->opt.ts_ecr = t->ts_recent;
+}
+
+static void seg_init(const struct engine *e, const struct tcb *t,
+    struct segment *s, uint8_t flags, uint32_t seq, uint32_t len)
 {
 	memset(s, 0, sizeof *s);
 	s->src = t->local;
@@ -109,6 +127,7 @@ static void seg_init(const struct tcb *t, struct segment *s, uint8_t flags,
 	if (flags & SEG_ACK)
 		s->ack = t->rcv_nxt;
 	s->win = tcp_window_field(t, flags & SEG_SYN);
+	tcp_add_timestamp(e, t, s);
 }
 
 /* Every segment that carries an ACK answers whatever was pending. */
@@ -132,9 +151,9 @@ void tcp_send_syn(struct engine *e, struct tcb *t, uint32_t notes)
 {
 	struct segment s;
 	bool synack = t->state == TCP_SYN_RCVD;
-	seg_init(t, &s, synack ? SEG_SYN | SEG_ACK : SEG_SYN, t->iss, 0);
+	seg_init(e, t, &s, synack ? SEG_SYN | SEG_ACK : SEG_SYN, t->iss, 0);
 	const struct profile *p = &e->prof;
-	s.opt.present = SEGOPT_MSS;
+	s.opt.present |= SEGOPT_MSS;
 	s.opt.mss = p->mss;
 	/* A SYN offers; a SYN-ACK only accepts what the SYN offered. */
 	if (p->sack_perm && (!synack || t->sack_ok))
@@ -142,6 +161,12 @@ void tcp_send_syn(struct engine *e, struct tcb *t, uint32_t notes)
 	if (p->wscale >= 0 && (!synack || t->snd_wscale >= 0)) {
 		s.opt.present |= SEGOPT_WSCALE;
 		s.opt.wscale = (uint8_t)p->wscale;
+	}
+	/* A SYN offers timestamps (echo 0); a SYN-ACK answers an offer. */
+	if (!synack && p->timestamps) {
+		s.opt.present |= SEGOPT_TIMESTAMP;
+		s.opt.ts_val = tcp_ts_now(e, t);
+		s.opt.ts_ecr = 0;
 	}
 	if (synack && t->tfo_reply) {
 		s.opt.present |= SEGOPT_TFO;
@@ -175,14 +200,14 @@ void tcp_send_syn(struct engine *e, struct tcb *t, uint32_t notes)
 void tcp_send_ack(struct engine *e, struct tcb *t, uint32_t notes)
 {
 	struct segment s;
-	seg_init(t, &s, SEG_ACK, t->snd_nxt, 0);
+	seg_init(e, t, &s, SEG_ACK, t->snd_nxt, 0);
 	send_from(e, t, &s, notes);
 }
 
 void tcp_send_reset(struct engine *e, struct tcb *t)
 {
 	struct segment s;
-	seg_init(t, &s, SEG_RST | SEG_ACK, t->snd_nxt, 0);
+	seg_init(e, t, &s, SEG_RST | SEG_ACK, t->snd_nxt, 0);
 	s.win = 0;
 	send_from(e, t, &s, 0);
 }
@@ -217,7 +242,7 @@ static void send_data(struct engine *e, struct tcb *t, uint32_t seq,
 	if (with_fin && t->fin_queued && seq + len == t->snd_end)
 		flags |= SEG_FIN;
 	struct segment s;
-	seg_init(t, &s, flags, seq, len);
+	seg_init(e, t, &s, flags, seq, len);
 	send_from(e, t, &s, notes);
 }
 
@@ -262,10 +287,10 @@ void tcp_retransmit(struct engine *e, struct tcb *t)
 {
 	t->rtt_timing = false;	/* Karn: no RTT sample from a resent segment */
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD) {
-		/* A repeated SYN goes without data (RFC 7413 4.1.3); the
-		 * data follows the handshake. */
-		if (t->state == TCP_SYN_SENT)
-			t->snd_nxt = t->iss + 1;
+		/* A repeated SYN goes without data (RFC 7413 4.1.3), but the
+		 * data of the first one stays counted as sent, as Linux keeps
+		 * it queued behind the SYN: the SYN-ACK may still acknowledge
+		 * it, and if it does not, SYN_SENT rewinds SND.NXT and resends. */
 		tcp_send_syn(e, t, NOTE_RETRANSMISSION);
 		return;
 	}

@@ -141,6 +141,7 @@ static void keepalive_timeout(struct engine *e, struct tcb *t)
 		.seq = t->snd_una - 1, .ack = t->rcv_nxt,
 		.win = tcp_window_field(t, false),
 	};
+	tcp_add_timestamp(e, t, &s);
 	t->probes_out++;
 	net_send(e, t, t->host, t->conn, t->side, &s, NOTE_KEEPALIVE);
 	timer_arm(e, t, TIMER_KEEPALIVE, p->keepalive_intvl);

@@ -12,6 +12,14 @@
 #include "trace.h"
 
 /*
+ * What trace.h packs: a capture keeps one segment event per packet, so
+ * it must stay at 48 bytes, and the notes must fit their 16 bits.  (C99
+ * has no static assertion; a negative array size stops the build.)
+ */
+extern char trace_check_event_size[sizeof (struct trace_event) <= 48 ? 1 : -1];
+extern char trace_check_notes[NOTE_NCOUNT <= 16 ? 1 : -1];
+
+/*
  * The append calls cannot report failure, so running out of memory is
  * fatal here, as in tmux's xmalloc.
  */
@@ -53,17 +61,32 @@ void trace_init(struct trace *tr)
 
 void trace_free(struct trace *tr)
 {
-	for (size_t i = 0; i < tr->nev; i++) {
-		if (tr->ev[i].type == TRACE_NARRATION) {
+	/* A capture's narration is all pooled: no need to look. */
+	for (size_t i = 0; tr->nnarr_owned > 0 && i < tr->nev; i++) {
+		if (tr->ev[i].type == TRACE_NARRATION &&
+		    !tr->ev[i].u.narr.pooled) {
 			free(tr->ev[i].u.narr.text[0]);
 			free(tr->ev[i].u.narr.text[1]);
+			tr->nnarr_owned--;
 		}
 	}
 	free(tr->ev);
+	for (size_t i = 0; i < tr->npool; i++)
+		free(tr->pool[i]);
+	free(tr->pool);
+	free(tr->pool_slot);
+	for (size_t i = 0; i < tr->nckpts; i++)
+		for (int l = 0; l < 2; l++) {
+			free(tr->ckpts[i].ask[l]);
+			free(tr->ckpts[i].answer[l]);
+		}
+	free(tr->ckpts);
 	free(tr->conns);
 	free(tr->opts);
+	free(tr->opt_slot);
 	free(tr->summary[0]);
 	free(tr->summary[1]);
+	free(tr->listeners);
 	trace_init(tr);
 }
 
@@ -89,9 +112,146 @@ const struct trace_conn *trace_conn(const struct trace *tr, int id)
 	return &tr->conns[id - 1];
 }
 
+/* FNV-1a over the fields an option set shows (trace_opt_canon()). */
+static uint32_t trace_opt_hash(const struct segment_options *o)
+{
+	const uint32_t words[] = {
+		o->present, o->mss, o->wscale, o->nsack, o->sack[0][0],
+		o->sack[0][1], o->ts_val, o->ts_ecr, o->tfo_len,
+	};
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		h = (h ^ words[i]) * 16777619u;
+	return h;
+}
+
+static bool trace_opt_same(const struct segment_options *a,
+    const struct segment_options *b)
+{
+	return a->present == b->present && a->mss == b->mss &&
+	    a->wscale == b->wscale && a->nsack == b->nsack &&
+	    memcmp(a->sack, b->sack, sizeof a->sack) == 0 &&
+	    a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr &&
+	    a->tfo_len == b->tfo_len &&
+	    memcmp(a->tfo_cookie, b->tfo_cookie, sizeof a->tfo_cookie) == 0;
+}
+
+/*
+ * The option set as the trace keeps it: fields of options that are not
+ * present, SACK blocks past nsack and cookie bytes past tfo_len are
+ * zero, so that equal sets compare equal and are kept once.
+ */
+static void trace_opt_canon(const struct segment_options *in,
+    struct segment_options *out)
+{
+	memset(out, 0, sizeof *out);
+	out->present = in->present;
+	if (in->present & SEGOPT_MSS)
+		out->mss = in->mss;
+	if (in->present & SEGOPT_WSCALE)
+		out->wscale = in->wscale;
+	if (in->present & SEGOPT_SACK) {
+		out->nsack = in->nsack;
+		memcpy(out->sack, in->sack, (in->nsack < SEG_MAX_SACK ?
+		    in->nsack : SEG_MAX_SACK) * sizeof in->sack[0]);
+	}
+	if (in->present & SEGOPT_TIMESTAMP) {
+		out->ts_val = in->ts_val;
+		out->ts_ecr = in->ts_ecr;
+	}
+	if (in->present & SEGOPT_TFO) {
+		out->tfo_len = in->tfo_len;
+		memcpy(out->tfo_cookie, in->tfo_cookie, in->tfo_len <
+		    SEG_MAX_TFO_COOKIE ? in->tfo_len : SEG_MAX_TFO_COOKIE);
+	}
+}
+
+/*
+ * Whether equal sets are looked for: a timestamp is a clock, so a set
+ * with one is all but never seen twice, and a table entry for it would
+ * only cost memory (a capture's SACK blocks come with timestamps).
+ */
+static bool trace_opt_shared(const struct segment_options *o)
+{
+	return !(o->present & SEGOPT_TIMESTAMP);
+}
+
+/* Index the option sets that may be shared afresh, in a table at most
+ * half full so that probes stay short. */
+static void trace_opt_rehash(struct trace *tr)
+{
+	size_t n = 64, mask;
+
+	tr->nopt_keys = 0;
+	for (size_t k = 0; k < tr->nopts; k++)
+		tr->nopt_keys += trace_opt_shared(&tr->opts[k]);
+	while (n < tr->nopt_keys * 2 + 2)
+		n *= 2;
+	free(tr->opt_slot);
+	tr->opt_slot = calloc(n, sizeof *tr->opt_slot);
+	if (tr->opt_slot == NULL) {
+		fputs("tcpviz: out of memory\n", stderr);
+		abort();
+	}
+	tr->nopt_slot = n;
+	mask = n - 1;
+	for (size_t k = 0; k < tr->nopts; k++) {
+		uint32_t h = trace_opt_hash(&tr->opts[k]);
+		size_t i = h & mask;
+
+		if (!trace_opt_shared(&tr->opts[k]))
+			continue;
+		while (tr->opt_slot[i].index != 0)
+			i = (i + 1) & mask;
+		tr->opt_slot[i].hash = h;
+		tr->opt_slot[i].index = (uint32_t)k + 1;
+	}
+}
+
+/* A new option set at the end of trace.opts. */
+static int trace_opt_append(struct trace *tr, const struct segment_options *c)
+{
+	tr->opts = trace_grow(tr->opts, &tr->capopts, tr->nopts,
+	    sizeof *tr->opts);
+	tr->opts[tr->nopts] = *c;
+	return (int)tr->nopts++;
+}
+
+/*
+ * The index of an option set equal to `o`, added if there is none yet:
+ * a SYN's options repeat from connection to connection when there are
+ * no timestamps, and each costs 68 bytes.
+ */
+static int trace_opt_index(struct trace *tr, const struct segment_options *o)
+{
+	struct segment_options c;
+	uint32_t h;
+	size_t mask, i;
+
+	trace_opt_canon(o, &c);
+	if (!trace_opt_shared(&c))
+		return trace_opt_append(tr, &c);
+	h = trace_opt_hash(&c);
+	if (tr->nopt_slot < tr->nopt_keys * 2 + 2)
+		trace_opt_rehash(tr);
+	mask = tr->nopt_slot - 1;
+	for (i = h & mask; tr->opt_slot[i].index != 0; i = (i + 1) & mask) {
+		const struct trace_opt_slot *sl = &tr->opt_slot[i];
+
+		if (sl->hash == h && trace_opt_same(&tr->opts[sl->index - 1], &c))
+			return (int)sl->index - 1;
+	}
+	tr->opt_slot[i].hash = h;
+	tr->opt_slot[i].index = (uint32_t)tr->nopts + 1;
+	tr->nopt_keys++;
+	return trace_opt_append(tr, &c);
+}
+
 size_t trace_forget_conns(struct trace *tr, int *newid)
 {
 	size_t nconns = 0, nev = 0, nopts = 0, gone = 0;
+	int *newopt = malloc((tr->nopts + 1) * sizeof *newopt);
 
 	for (size_t i = 0; i < tr->nconns; i++) {
 		int id = (int)i + 1;
@@ -102,8 +262,19 @@ size_t trace_forget_conns(struct trace *tr, int *newid)
 		tr->conns[nconns] = tr->conns[i];
 		tr->conns[nconns++].id = newid[id];
 	}
-	/* Events and option sets keep their order, so both compact in one
-	 * pass.  Events of no connection (conn 0) stay. */
+	/*
+	 * Events and option sets keep their order, so both compact in one
+	 * pass: an option set first used by a kept event moves down to the
+	 * next free place (never past a set still to be read, since sets
+	 * are added in order of first use); later users follow it there.
+	 * Events of no connection (conn 0) stay.
+	 */
+	if (newopt == NULL) {
+		fputs("tcpviz: out of memory\n", stderr);
+		abort();
+	}
+	for (size_t k = 0; k < tr->nopts; k++)
+		newopt[k] = -1;
 	for (size_t i = 0; i < tr->nev; i++) {
 		struct trace_event *e = &tr->ev[i];
 		bool known = e->conn >= 1 && (size_t)e->conn <= tr->nconns;
@@ -111,23 +282,31 @@ size_t trace_forget_conns(struct trace *tr, int *newid)
 		if (known && newid[e->conn] == 0) {
 			if (e->type == TRACE_SEGMENT)
 				gone++;
-			else if (e->type == TRACE_NARRATION) {
+			else if (e->type == TRACE_NARRATION && !e->u.narr.pooled) {
 				free(e->u.narr.text[0]);
 				free(e->u.narr.text[1]);
+				tr->nnarr_owned--;
 			}
 			continue;
 		}
 		if (known)
 			e->conn = newid[e->conn];
 		if (e->type == TRACE_SEGMENT && e->u.seg.opt >= 0) {
-			tr->opts[nopts] = tr->opts[e->u.seg.opt];
-			e->u.seg.opt = (int)nopts++;
+			int k = e->u.seg.opt;
+
+			if (newopt[k] < 0) {
+				tr->opts[nopts] = tr->opts[k];
+				newopt[k] = (int)nopts++;
+			}
+			e->u.seg.opt = newopt[k];
 		}
 		tr->ev[nev++] = *e;
 	}
+	free(newopt);
 	tr->nconns = nconns;
 	tr->nev = nev;
 	tr->nopts = nopts;
+	trace_opt_rehash(tr);
 	return gone;
 }
 
@@ -146,6 +325,54 @@ static struct trace_event *trace_append(struct trace *tr, int type, int64_t t,
 	return e;
 }
 
+/*
+ * The event of segment n, or SIZE_MAX if it went (trace_forget_conns()).
+ * Segment events come in the order of their numbers, so a binary search
+ * finds it without an index (which would cost a capture 8 bytes a
+ * packet); most notes are for a segment just sent, so look back a
+ * little first.
+ */
+static size_t trace_find_segment(const struct trace *tr, uint32_t n)
+{
+	size_t lo = 0, hi = tr->nev;
+
+	for (size_t i = tr->nev; i-- > 0 && tr->nev - i <= 64;) {
+		if (tr->ev[i].type != TRACE_SEGMENT)
+			continue;
+		if (tr->ev[i].u.seg.n == n)
+			return i;
+		if (tr->ev[i].u.seg.n < n)
+			return SIZE_MAX;
+		hi = i;
+		break;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, j = mid;
+
+		/* The first segment event at or after mid. */
+		while (j < hi && tr->ev[j].type != TRACE_SEGMENT)
+			j++;
+		if (j == hi || tr->ev[j].u.seg.n > n)
+			hi = mid;
+		else if (tr->ev[j].u.seg.n < n)
+			lo = j + 1;
+		else
+			return j;
+	}
+	return SIZE_MAX;
+}
+
+void trace_note_segment(struct trace *tr, uint32_t n, uint32_t notes)
+{
+	size_t i;
+
+	if (notes == 0 || n < 1 || n > tr->nsegs)
+		return;
+	i = trace_find_segment(tr, n);
+	if (i != SIZE_MAX)
+		tr->ev[i].u.seg.notes |= (uint16_t)notes;
+}
+
 struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
     int side, const struct segment *seg, int64_t t_arrived, uint32_t notes)
 {
@@ -156,19 +383,13 @@ struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
 	e->u.seg.n = ++tr->nsegs;
 	e->u.seg.seq = seg->seq;
 	e->u.seg.ack = seg->ack;
-	e->u.seg.len = seg->len;
+	e->u.seg.len = seg->len < TRACE_LEN_MAX ? seg->len : TRACE_LEN_MAX;
 	e->u.seg.win = seg->win;
 	e->u.seg.flags = seg->flags;
 	e->u.seg.lost = t_arrived == TRACE_T_NONE;
 	e->u.seg.t_arrived = t_arrived;
-	e->u.seg.notes = notes;
-	e->u.seg.opt = -1;
-	if (seg->opt.present != 0) {
-		tr->opts = trace_grow(tr->opts, &tr->capopts, tr->nopts,
-		    sizeof *tr->opts);
-		tr->opts[tr->nopts] = seg->opt;
-		e->u.seg.opt = (int)tr->nopts++;
-	}
+	e->u.seg.notes = (uint16_t)notes;
+	e->u.seg.opt = seg->opt.present != 0 ? trace_opt_index(tr, &seg->opt) : -1;
 
 	if (conn < 1 || (size_t)conn > tr->nconns || side > SIDE_SERVER)
 		return e;
@@ -225,6 +446,25 @@ void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
 
 	e->u.narr.text[0] = trace_strdup(en);
 	e->u.narr.text[1] = trace_strdup(zh);
+	tr->nnarr_owned++;
+}
+
+void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
+    const char *const ask[2], const char *const answer[2])
+{
+	struct trace_checkpoint *c;
+
+	tr->ckpts = trace_grow(tr->ckpts, &tr->capckpts, tr->nckpts,
+	    sizeof *tr->ckpts);
+	c = &tr->ckpts[tr->nckpts++];
+	c->at = tr->nev;
+	c->t = t;
+	c->conn = conn;
+	c->side = (uint8_t)side;
+	for (int l = 0; l < 2; l++) {
+		c->ask[l] = trace_strdup(ask[l]);
+		c->answer[l] = trace_strdup(answer[l]);
+	}
 }
 
 void trace_set_summary(struct trace *tr, const char *en, const char *zh)
@@ -260,20 +500,22 @@ uint32_t trace_rel_ack(const struct trace *tr, const struct trace_event *e)
 void trace_segment(const struct trace *tr, const struct trace_event *e,
     struct segment *out)
 {
+	static const struct endpoint nowhere;
+	static const struct segment_options none;
 	const struct trace_conn *c = trace_conn(tr, e->conn);
+	bool known = c != NULL && e->side <= SIDE_SERVER;
 
-	memset(out, 0, sizeof *out);
-	if (c != NULL && e->side <= SIDE_SERVER) {
-		out->src = c->ep[e->side];
-		out->dst = c->ep[!e->side];
-	}
+	/* Field by field rather than memset() first: inference rebuilds the
+	 * segment of every captured packet. */
+	out->src = known ? c->ep[e->side] : nowhere;
+	out->dst = known ? c->ep[!e->side] : nowhere;
 	out->flags = e->u.seg.flags;
 	out->seq = e->u.seg.seq;
 	out->ack = e->u.seg.ack;
 	out->len = e->u.seg.len;
 	out->win = e->u.seg.win;
-	if (e->u.seg.opt >= 0)
-		out->opt = tr->opts[e->u.seg.opt];
+	out->urp = 0;
+	out->opt = e->u.seg.opt >= 0 ? tr->opts[e->u.seg.opt] : none;
 }
 
 /* Look a value up in a name table; NULL when out of range. */
@@ -285,7 +527,8 @@ static const char *const side_names[] = { "client", "server" };
 static const char *const note_names[NOTE_NCOUNT] = {
 	"retransmission", "keepalive", "dup-ack", "challenge-ack",
 	"syn-cookie", "tfo-data", "window-zero", "out-of-window",
-	"link-down", "delayed", "forged",
+	"link-down", "delayed", "forged", "queue-full",
+	"refused", "abort", "half-open", "challenge",
 };
 
 static const char *const timer_names[TIMER_NKINDS] = {

@@ -48,10 +48,26 @@ enum {
 	NOTE_LINK_DOWN = 1u << 8,	/* lost because the link was down */
 	NOTE_DELAYED = 1u << 9,		/* held back by a scripted delay */
 	NOTE_FORGED = 1u << 10,		/* sent by a third host, not the peer */
-	NOTE_NCOUNT = 11
+	NOTE_QUEUE_FULL = 1u << 11,	/* a listener's full queue dropped it */
+	/* The class of a RST, as a capture can tell it (infer.h). */
+	NOTE_REFUSED = 1u << 12,	/* answers a SYN: nothing listens */
+	NOTE_ABORT = 1u << 13,		/* from a synchronized side at SND.NXT */
+	NOTE_HALF_OPEN = 1u << 14,	/* seq = the answered segment's ACK: its
+					   sender has no such connection */
+	NOTE_CHALLENGE = 1u << 15,	/* in the window but not at RCV.NXT: the
+					   receiver answers with a challenge ACK */
+	NOTE_NCOUNT = 16
 };
 
 const char *trace_note_name(unsigned bit_index);	/* "retransmission" */
+
+/*
+ * The cause of a state event that no segment showed: a capture that
+ * starts mid-connection comes in with each side in the state its
+ * segments suggest (from == to).  Views mark such a state as assumed
+ * until the side's next state event.
+ */
+#define TRACE_CAUSE_ASSUMED "assumed"
 
 enum trace_timer {
 	TIMER_RETRANSMIT,
@@ -103,6 +119,7 @@ enum app_result {
 const char *app_result_name(int result);	/* "ok", "ECONNREFUSED" ... */
 
 #define TRACE_T_NONE INT64_MIN	/* "no time": a lost or unseen arrival */
+#define TRACE_LEN_MAX 0xffffff	/* the most payload a segment event holds */
 
 struct trace_event {
 	uint8_t type;		/* enum trace_type */
@@ -110,15 +127,23 @@ struct trace_event {
 	int conn;		/* 1-based connection id */
 	int64_t t;		/* microseconds; for segments the send time */
 	union {
+		/*
+		 * A capture keeps one of these per packet, so it is packed
+		 * into 32 bytes (the event into 48): len has 24 bits (no
+		 * IPv4 or IPv6 packet without jumbograms carries more, and
+		 * trace_add_segment() saturates at TRACE_LEN_MAX), notes
+		 * 16 (NOTE_NCOUNT), and lost shares a word with opt.
+		 */
 		struct {
 			uint32_t n;		/* 1-based segment number */
-			uint32_t seq, ack, len;	/* raw */
-			uint16_t win;
+			uint32_t seq, ack;	/* raw */
+			uint32_t len : 24;
 			uint8_t flags;
-			bool lost;
 			int64_t t_arrived;	/* TRACE_T_NONE if lost */
-			uint32_t notes;		/* NOTE_* bits */
-			int opt;		/* index into trace.opts, -1 */
+			uint16_t win;
+			uint16_t notes;		/* NOTE_* bits */
+			signed int opt : 31;	/* index into trace.opts, -1 */
+			bool lost : 1;
 		} seg;
 		struct {
 			uint8_t from, to;	/* enum tcp_state */
@@ -136,6 +161,7 @@ struct trace_event {
 		} app;
 		struct {
 			char *text[2];		/* [0] English, [1] Chinese */
+			bool pooled;		/* the texts are trace.pool's */
 		} narr;
 	} u;
 };
@@ -146,20 +172,99 @@ struct trace_conn {
 	uint32_t base[2];		/* per sender: relative seq 0 */
 	bool base_known[2];
 	bool base_is_isn[2];		/* base came from a SYN */
+	/* Captures (infer.h): the listener its first SYN went to (1-based
+	 * index into trace.listeners, 0: none), and whether its handshake
+	 * is still incomplete (a half-open connection, for flood rows). */
+	int listener;
+	bool incomplete;
+};
+
+/*
+ * A captured server endpoint that received first SYNs (infer.h), with
+ * its half-open connections over time.  Connections "in" it are those
+ * whose `listener` names it.  A flood (flood set by infer_finish()) is
+ * one with TRACE_FLOOD_MIN or more connections that never completed:
+ * the views show them as one row instead of a ladder each.
+ */
+#define TRACE_FLOOD_MIN 10
+#define TRACE_SERIES 32
+
+struct trace_listener {
+	struct endpoint ep;
+	uint32_t attempts;		/* connections that sent it a SYN */
+	uint32_t completed;		/* ... whose handshake completed */
+	uint32_t half_open;		/* now: SYN seen, neither completed nor
+					   ended (RST, timeout) nor a cookie */
+	uint32_t half_open_max;
+	int64_t t_first, t_last;	/* its first and last SYN */
+	/* Half-open count over time: series[i] is the most at once during
+	 * [series_t0 + i * series_step, + series_step); the step doubles
+	 * (neighbours merge) whenever time runs past the last bucket. */
+	int64_t series_t0, series_step;
+	uint32_t series[TRACE_SERIES];
+	int nseries;
+	bool cookies;			/* it was seen answering with SYN cookies */
+	/* Filled by infer_finish(), over the connections still in the
+	 * trace: the incomplete ones, how many addresses they came from. */
+	bool flood;
+	uint32_t members, sources;
+};
+
+/*
+ * A checkpoint of the scenario (scenario.h) that the run reached: the
+ * place where practice mode stops and asks, before event `at` (the
+ * events before it have happened).  A question, not something that
+ * happened, so it is not an event and the renderers never see it.
+ * Only scenario traces have them (captures, which trace_forget_conns()
+ * compacts, never do).
+ */
+struct trace_checkpoint {
+	size_t at;		/* index of the first event not yet shown */
+	int64_t t;
+	int conn;
+	uint8_t side;		/* of the event that reached it */
+	char *ask[2];		/* [0] English, [1] Chinese */
+	char *answer[2];
+};
+
+/* A slot of the table that finds equal option sets (trace.opts). */
+struct trace_opt_slot {
+	uint32_t hash;
+	uint32_t index;		/* + 1; 0: empty */
 };
 
 struct trace {
 	struct trace_event *ev;
 	size_t nev, capev;
+	struct trace_checkpoint *ckpts;	/* in the order reached */
+	size_t nckpts, capckpts;
 	struct trace_conn *conns;	/* conns[i].id == i + 1 */
 	size_t nconns, capconns;
+	/* Option sets of segments; events with equal sets share one (but
+	 * sets with a timestamp, all but unique, are not looked up). */
 	struct segment_options *opts;
 	size_t nopts, capopts;
+	struct trace_opt_slot *opt_slot;	/* opts by content */
+	size_t nopt_slot, nopt_keys;
 	uint32_t nsegs;
 	char source[128];		/* "scenario:lifecycle" */
 	char profile[16];		/* "linux", "textbook", "host" */
 	char title[2][160];		/* for headers of renderers */
 	char *summary[2];		/* [0] English, [1] Chinese; may be NULL */
+	bool altered;			/* the lesson was played with other settings
+					   than written for (engine_opts) */
+	struct trace_listener *listeners;	/* captures only (infer.h) */
+	size_t nlisteners, caplisteners;
+	/* Texts that many events share (trace_add_narration_pooled), each
+	 * kept once; pool_slot hashes them. */
+	char **pool;
+	size_t npool, cappool;
+	uint32_t *pool_slot;
+	size_t npool_slot;
+	size_t nnarr_owned;		/* narration events not pooled, whose
+					   texts trace_free() frees */
+	bool capture;			/* from packets (infer.h): views list the
+					   connections, then a ladder each */
 	struct endpoint hosts[2];	/* the client and server a scenario names
 					   (family 0: unknown, as in a capture):
 					   the columns of a ladder */
@@ -200,8 +305,51 @@ void trace_add_app(struct trace *tr, int64_t t, int conn, int side,
 void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
     const char *en, const char *zh);
 
+/* A checkpoint reached now, after the last event; texts copied. */
+void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
+    const char *const ask[2], const char *const answer[2]);
+
+/*
+ * As trace_add_narration(), but the texts are kept once in the trace's
+ * pool however often they recur: the same sentences about thousands of
+ * captured connections cost their memory once.
+ */
+void trace_add_narration_pooled(struct trace *tr, int64_t t, int conn,
+    int side, const char *en, const char *zh);
+
+/* The same with texts that are the pool's already (an earlier pooled
+ * event's): nothing to copy or look up, for a sentence said again. */
+void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
+    int side, const char *en, const char *zh);
+
+/* Add a listener record for ep; returns its 1-based index. */
+int trace_add_listener(struct trace *tr, const struct endpoint *ep);
+
+/*
+ * What a list of connections shows about each (captures): every side's
+ * last state, if any, and whether it is assumed (TRACE_CAUSE_ASSUMED),
+ * segments, payload bytes, the first and last
+ * segment's time and every note seen.  out has tr->nconns entries;
+ * out[id - 1] is connection id's.  O(events).
+ */
+struct trace_conn_summary {
+	uint8_t state[2];		/* enum tcp_state */
+	bool known[2];			/* a state event was seen */
+	bool assumed[2];
+	uint32_t packets;
+	uint64_t bytes;
+	int64_t t_first, t_last;
+	uint32_t notes;
+};
+void trace_conn_summaries(const struct trace *tr,
+    struct trace_conn_summary *out);
+
 /* The scenario's summary paragraph, copied; either may be NULL. */
 void trace_set_summary(struct trace *tr, const char *en, const char *zh);
+
+/* Add note bits to segment n: what its receiver made of it (dropped
+ * by a full queue, out of window) is known only when it arrives. */
+void trace_note_segment(struct trace *tr, uint32_t n, uint32_t notes);
 
 /* Relative seq / ack of a segment event, as Wireshark shows them. */
 uint32_t trace_rel_seq(const struct trace *tr, const struct trace_event *e);

@@ -19,7 +19,7 @@
  * the same time, a new state beside the call or the segment that goes
  * with it.
  */
-/* wcwidth() is an X/Open function. */
+/* newlocale() and uselocale() are POSIX 2008 (X/Open 7). */
 #define _XOPEN_SOURCE 700
 
 #include <inttypes.h>
@@ -29,6 +29,7 @@
 #include <wchar.h>
 
 #include "i18n.h"
+#include "textwidth.h"
 #include "trace.h"
 
 #define TEXT_MARGIN 12		/* "ESTABLISHED" and a space */
@@ -145,7 +146,7 @@ static void text_decode_char(const char *s, size_t n, size_t i,
 		c->cls = CH_SPACE;
 		c->w = 1;
 	} else {
-		c->w = wcwidth(wc);
+		c->w = textwidth_cp((uint32_t)wc);
 		c->glue_before = wcschr(L",.;:!?)]}%\u3001\u3002\uff0c"
 		    L"\uff0e\uff1a\uff1b\uff01\uff1f\uff09\u300d\u300f"
 		    L"\u3011\u300b\u2019\u201d", wc) != NULL;
@@ -301,7 +302,8 @@ static const char *const text_note_words[NOTE_NCOUNT] = {
 	N_("retransmission"), N_("keepalive"), N_("dup-ack"),
 	N_("challenge-ack"), N_("syn-cookie"), N_("tfo-data"),
 	N_("window-zero"), N_("out-of-window"), N_("link-down"),
-	N_("delayed"), N_("forged"),
+	N_("delayed"), N_("forged"), N_("queue-full"),
+	N_("refused"), N_("abort"), N_("half-open"), N_("challenge"),
 };
 
 static const char *text_note_word(unsigned i)
@@ -598,7 +600,14 @@ static void text_header(struct text *tx)
 		text_paragraph(tx, summary, 0);
 		putc('\n', tx->out);
 	}
-	if (text_hosts(tr) != NULL)
+	if (tr->altered) {
+		text_paragraph(tx, _("Note: this lesson's narration was written for "
+		    "its own settings; with the profile, settings or drops you chose, "
+		    "some of it may not match the diagram."), 0);
+		putc('\n', tx->out);
+	}
+	/* A capture's connections are listed after the header instead. */
+	if (!tr->capture && text_hosts(tr) != NULL)
 		text_endpoints(tx, text_hosts(tr));
 }
 
@@ -672,6 +681,165 @@ static void text_event(struct text *tx, const struct trace_event *e)
 	}
 }
 
+/* ---- Captures: a list of connections, then a ladder each ---- */
+
+/* Whether connection c is one of a flood's, shown only in its row. */
+static bool text_in_flood(const struct trace *tr, const struct trace_conn *c)
+{
+	return c->listener > 0 && (size_t)c->listener <= tr->nlisteners &&
+	    c->incomplete && tr->listeners[c->listener - 1].flood;
+}
+
+static const char *text_state_word(const struct trace_conn_summary *s,
+    int side, char *buf, size_t len)
+{
+	if (!s->known[side])
+		snprintf(buf, len, "-");
+	else if (s->assumed[side])
+		/* TRANSLATORS: %s is a state name such as ESTABLISHED. */
+		snprintf(buf, len, _("%s (assumed)"),
+		    tcp_state_name(s->state[side]));
+	else
+		snprintf(buf, len, "%s", tcp_state_name(s->state[side]));
+	return buf;
+}
+
+static void text_conn_row(struct text *tx, const struct trace_conn *c,
+    const struct trace_conn_summary *s)
+{
+	char a[64], b[64], st[2][64], secs[32], line[640];
+	size_t n;
+
+	snprintf(line, sizeof line, "%d  %s -> %s", c->id,
+	    endpoint_str(&c->ep[SIDE_CLIENT], a, sizeof a),
+	    endpoint_str(&c->ep[SIDE_SERVER], b, sizeof b));
+	text_paragraph(tx, line, 2);
+	/* TRANSLATORS: the states of both sides, then counts and seconds. */
+	snprintf(line, sizeof line, ngettext(
+	    "client %s, server %s; %lu packet, %llu bytes, %s s",
+	    "client %s, server %s; %lu packets, %llu bytes, %s s",
+	    s->packets), text_state_word(s, SIDE_CLIENT, st[0], sizeof st[0]),
+	    text_state_word(s, SIDE_SERVER, st[1], sizeof st[1]),
+	    (unsigned long)s->packets, (unsigned long long)s->bytes,
+	    text_time(s->t_last - s->t_first, secs, sizeof secs));
+	text_paragraph(tx, line, 5);
+	if (s->notes == 0)
+		return;
+	n = (size_t)snprintf(line, sizeof line, "%s", _("notes:"));
+	for (unsigned i = 0; i < NOTE_NCOUNT && n < sizeof line; i++) {
+		if (s->notes & (1u << i))
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s",
+			    text_note_word(i));
+	}
+	text_paragraph(tx, line, 5);
+}
+
+/* One row for a whole SYN flood, with its half-open count over time. */
+static void text_flood_row(struct text *tx, const struct trace_listener *L)
+{
+	char ep[64], step[32], t0[32], line[1024];
+	size_t n;
+
+	snprintf(line, sizeof line, _("*  SYN flood on %s: %lu half-open "
+	    "from %lu sources"), endpoint_str(&L->ep, ep, sizeof ep),
+	    (unsigned long)L->members, (unsigned long)L->sources);
+	text_paragraph(tx, line, 2);
+	n = (size_t)snprintf(line, sizeof line, _("SYN_RCVD entries at once, "
+	    "at most %lu; every %s s from %s s:"),
+	    (unsigned long)L->half_open_max,
+	    text_secs(L->series_step, step, sizeof step),
+	    text_time(L->series_t0, t0, sizeof t0));
+	for (int i = 0; i < L->nseries && n < sizeof line; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, " %lu",
+		    (unsigned long)L->series[i]);
+	if (L->nseries > 0)
+		text_paragraph(tx, line, 5);
+	snprintf(line, sizeof line, ngettext("%lu of its connections "
+	    "completed; the half-open ones are not drawn below.", "%lu of its "
+	    "connections completed; the half-open ones are not drawn below.",
+	    L->completed), (unsigned long)L->completed);
+	if (L->cookies)
+		snprintf(line + strlen(line), sizeof line - strlen(line), " %s",
+		    _("It answered with SYN cookies once its SYN queue was full."));
+	text_paragraph(tx, line, 5);
+}
+
+static void text_conn_table(struct text *tx)
+{
+	const struct trace *tr = tx->tr;
+	struct trace_conn_summary *sum = malloc((tr->nconns + 1) * sizeof *sum);
+	bool *shown = calloc(tr->nlisteners + 1, sizeof *shown);
+	char line[128];
+
+	if (sum == NULL || shown == NULL) {
+		tx->failed = true;
+		free(sum);
+		free(shown);
+		return;
+	}
+	trace_conn_summaries(tr, sum);
+	putc('\n', tx->out);
+	snprintf(line, sizeof line, ngettext("%lu connection:",
+	    "%lu connections:", tr->nconns), (unsigned long)tr->nconns);
+	text_paragraph(tx, line, 0);
+	for (size_t i = 0; i < tr->nconns; i++) {
+		const struct trace_conn *c = &tr->conns[i];
+
+		if (!text_in_flood(tr, c)) {
+			text_conn_row(tx, c, &sum[i]);
+		} else if (!shown[c->listener]) {
+			shown[c->listener] = true;
+			text_flood_row(tx, &tr->listeners[c->listener - 1]);
+		}
+	}
+	putc('\n', tx->out);
+	free(sum);
+	free(shown);
+}
+
+/* A capture: the table, then each connection's events together. */
+static void text_capture(struct text *tx)
+{
+	const struct trace *tr = tx->tr;
+	size_t *start = calloc(tr->nconns + 2, sizeof *start);
+	size_t *order = malloc((tr->nev + 1) * sizeof *order);
+
+	text_conn_table(tx);
+	if (start == NULL || order == NULL) {
+		tx->failed = true;
+		free(start);
+		free(order);
+		return;
+	}
+	/* Counting sort by connection, keeping each one's event order;
+	 * events of no connection (none in a capture) are left out. */
+	for (size_t i = 0; i < tr->nev; i++) {
+		int c = tr->ev[i].conn;
+
+		if (c >= 1 && (size_t)c <= tr->nconns)
+			start[c + 1]++;
+	}
+	for (size_t c = 1; c <= tr->nconns; c++)
+		start[c + 1] += start[c];
+	for (size_t i = 0; i < tr->nev; i++) {
+		int c = tr->ev[i].conn;
+
+		if (c >= 1 && (size_t)c <= tr->nconns)
+			order[start[c]++] = i;
+	}
+	/* start[c] now ends connection c's run, which start[c - 1] begins. */
+	for (size_t c = 1, i = 0; c <= tr->nconns && !tx->failed; c++) {
+		bool skip = text_in_flood(tr, &tr->conns[c - 1]);
+
+		for (; i < start[c]; i++) {
+			if (!skip)
+				text_event(tx, &tr->ev[order[i]]);
+		}
+	}
+	free(start);
+	free(order);
+}
+
 int trace_write_text(const struct trace *tr, FILE *out,
     const struct trace_text_opts *opts)
 {
@@ -695,7 +863,11 @@ int trace_write_text(const struct trace *tr, FILE *out,
 		tx.utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 
 	text_header(&tx);
-	for (size_t i = 0; i < tr->nev && !tx.failed; i++)
+	if (tr->capture) {
+		tx.conn = 0;
+		text_capture(&tx);
+	}
+	for (size_t i = 0; i < tr->nev && !tr->capture && !tx.failed; i++)
 		text_event(&tx, &tr->ev[i]);
 	text_flush(&tx);
 

@@ -329,8 +329,9 @@ START_TEST(full_syn_queue_drops_or_answers_with_cookies)
 				plain++;
 			}
 		}
-		ck_assert_uint_eq(plain, 8);	/* the SYN queue holds backlog */
-		ck_assert_uint_eq(cookie, cookies ? 12 : 0);
+		/* The SYN queue holds backlog + 1, as measured on Linux 6.x. */
+		ck_assert_uint_eq(plain, 9);
+		ck_assert_uint_eq(cookie, cookies ? 11 : 0);
 		if (cookies) {
 			/* The last client completes the handshake: its ACK
 			 * alone rebuilds an ESTABLISHED connection. */

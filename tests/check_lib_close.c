@@ -390,7 +390,9 @@ START_TEST(half_close_with_close_instead_the_data_meets_a_rst)
 	ck_assert_ptr_nonnull(rst);
 	ck_assert_int_eq(rst->t, d->u.seg.t_arrived);
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, rst), 102);
-	ck_assert_ptr_nonnull(app(&r.tr, SIDE_SERVER, APP_RECV, APP_ECONNRESET, -1));
+	/* The RST meets the server in CLOSE_WAIT: Linux reports EPIPE on
+	 * the next write, not ECONNRESET (reads already ended at the FIN). */
+	ck_assert_ptr_null(app(&r.tr, SIDE_SERVER, APP_RECV, APP_ECONNRESET, -1));
 	ck_assert_ptr_nonnull(app(&r.tr, SIDE_SERVER, APP_SEND, APP_EPIPE, -1));
 	ck_assert_int_eq(entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT), -1);
 	run_free(&r);
@@ -522,6 +524,8 @@ START_TEST(time_wait_acks_and_drops_the_old_duplicate)
 	const struct trace_event *old = sent(&r.tr, 1, SIDE_SERVER, DATA, 1);
 	const struct trace_event *rtx = sent(&r.tr, 1, SIDE_SERVER, DATA, 2);
 	ck_assert(old->u.seg.notes & NOTE_DELAYED);
+	/* ... marked out-of-window for its late arrival in TIME_WAIT. */
+	ck_assert(old->u.seg.notes & NOTE_OUT_OF_WINDOW);
 	ck_assert(rtx->u.seg.notes & NOTE_RETRANSMISSION);
 	ck_assert_uint_eq(rtx->u.seg.seq, old->u.seg.seq);
 	ck_assert_int_eq(rtx->t - old->t, 300 * MS);
@@ -565,10 +569,33 @@ START_TEST(time_wait_acks_and_drops_the_old_duplicate)
 }
 END_TEST
 
-/* The what-if: without TIME_WAIT the old bytes become the new reply. */
-START_TEST(without_time_wait_the_old_duplicate_is_accepted_as_data)
+/* Without TIME_WAIT but with timestamps, PAWS (RFC 7323) rejects the
+ * old copy: its TSval is older than what the new connection has seen. */
+START_TEST(without_time_wait_paws_still_rejects_the_old_duplicate)
 {
 	static const char *const sets[] = { "msl=0", NULL };
+	struct run r;
+	run_scenario_with(&r, "time-wait-old-duplicate", NULL, sets, true);
+	ck_assert_uint_eq(r.tr.nconns, 2);
+	const struct trace_event *old = sent(&r.tr, 1, SIDE_SERVER, DATA, 1);
+	ck_assert(old->u.seg.notes & NOTE_DELAYED);
+	ck_assert(old->u.seg.notes & NOTE_OUT_OF_WINDOW);
+	for (size_t i = 0; i < r.tr.nev; i++) {
+		const struct trace_event *ev = &r.tr.ev[i];
+		ck_assert_msg(!(ev->type == TRACE_APP && ev->conn == 2 &&
+		    ev->side == SIDE_CLIENT && ev->u.app.call == APP_RECV &&
+		    ev->u.app.arg == 300 && ev->t == old->u.seg.t_arrived),
+		    "the stale reply was read as data");
+	}
+	run_free(&r);
+}
+END_TEST
+
+/* The what-if: without TIME_WAIT (and without timestamps, which would
+ * let PAWS catch it) the old bytes become the new reply. */
+START_TEST(without_time_wait_the_old_duplicate_is_accepted_as_data)
+{
+	static const char *const sets[] = { "msl=0", "timestamps=0", NULL };
 	struct run r;
 	run_scenario_with(&r, "time-wait-old-duplicate", NULL, sets, true);
 	ck_assert_uint_eq(r.tr.nconns, 2);
@@ -717,10 +744,16 @@ START_TEST(reuseaddr_restart_fails_then_works_with_so_reuseaddr)
 	ck_assert_ptr_nonnull(fail);
 	ck_assert_int_eq(fail->t, 2500 * MS);
 	ck_assert_int_lt(fail->t, tw_out);
-	/* With it, the second listen works, still during TIME_WAIT. */
-	const struct trace_event *opt = app(&r.tr, SIDE_SERVER, APP_REUSEADDR,
-	    APP_PENDING, -1);
-	ck_assert_ptr_nonnull(opt);
+	/* The first program set SO_REUSEADDR before its listen() ... */
+	long first = find_app(&r.tr, -1, SIDE_SERVER, APP_REUSEADDR, APP_PENDING);
+	ck_assert_int_ge(first, 0);
+	ck_assert_int_eq(r.tr.ev[first].t, 0);
+	/* ... and with it, the restarted one's listen works, still during
+	 * TIME_WAIT (both the TIME_WAIT entry and the new socket allow it). */
+	long o2 = find_app(&r.tr, first, SIDE_SERVER, APP_REUSEADDR, APP_PENDING);
+	ck_assert_int_ge(o2, 0);
+	const struct trace_event *opt = &r.tr.ev[o2];
+	ck_assert_int_gt(opt->t, fail->t);
 	long l2 = find_state(&r.tr, i, SIDE_SERVER, TCP_LISTEN);
 	ck_assert_int_ge(l2, 0);
 	ck_assert_int_eq(r.tr.ev[l2].t, opt->t);
@@ -738,6 +771,52 @@ START_TEST(reuseaddr_restart_fails_then_works_with_so_reuseaddr)
 	const struct trace_event *reply = sent(&r.tr, 2, SIDE_SERVER, DATA, 1);
 	ck_assert_ptr_nonnull(reply);
 	ck_assert_int_lt(reply->t, tw_out);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The checkpoint's what-if, against the claim that a SYN meeting a
+ * TIME_WAIT gets a RST: the first client comes back from port 49152
+ * while the server still holds that very four-tuple in TIME_WAIT.  The
+ * new SYN lies above the old sequence space, so TIME_WAIT gives way to a
+ * new incarnation (RFC 1122 4.2.2.13): a SYN-ACK, and no RST anywhere.
+ */
+START_TEST(reuseaddr_syn_on_a_time_wait_four_tuple_reopens_it)
+{
+	struct run r;
+	run_variant(&r, "reuseaddr", "linux",
+	    "client  at 5                connect 49153",
+	    "client  at 5                connect 49152");
+	ck_assert_uint_eq(r.tr.nconns, 2);
+	const struct trace_conn *c1 = trace_conn(&r.tr, 1);
+	const struct trace_conn *c2 = trace_conn(&r.tr, 2);
+	for (int side = 0; side < 2; side++)
+		ck_assert(endpoint_eq(&c1->ep[side], &c2->ep[side]));
+
+	/* The SYN reaches the server's TIME_WAIT, which ends right there. */
+	const struct trace_event *syn = sent(&r.tr, 2, SIDE_CLIENT, SEG_SYN, 1);
+	ck_assert_ptr_nonnull(syn);
+	int64_t tw_in = entered(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT);
+	ck_assert_int_ge(tw_in, 0);
+	ck_assert_int_lt(tw_in, syn->u.seg.t_arrived);
+	ck_assert_int_eq(left(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT),
+	    syn->u.seg.t_arrived);
+	/* Its ISN is above what the old connection had reached. */
+	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
+	ck_assert_ptr_nonnull(fin);
+	ck_assert_int_gt((int32_t)(syn->u.seg.seq - (fin->u.seg.seq + 1)), 0);
+
+	/* Answered with a SYN-ACK; both sides reach ESTABLISHED. */
+	const struct trace_event *sa = sent(&r.tr, 2, SIDE_SERVER,
+	    SEG_SYN | SEG_ACK, 1);
+	ck_assert_ptr_nonnull(sa);
+	ck_assert_int_eq(sa->t, syn->u.seg.t_arrived);
+	ck_assert(path_has(&r.tr, SIDE_CLIENT, 2, "SYN_SENT ESTABLISHED"));
+	ck_assert(path_has(&r.tr, SIDE_SERVER, 2, "SYN_RCVD ESTABLISHED"));
+	for (size_t k = 0; k < r.tr.nev; k++)
+		ck_assert(!(r.tr.ev[k].type == TRACE_SEGMENT &&
+		    (r.tr.ev[k].u.seg.flags & SEG_RST)));
 	run_free(&r);
 }
 END_TEST
@@ -760,10 +839,12 @@ Suite *lib_close_suite(void)
 	tcase_add_test(tc, last_ack_lost_without_time_wait_the_fin_meets_a_rst);
 	tcase_add_test(tc, time_wait_acks_and_drops_the_old_duplicate);
 	tcase_add_test(tc, without_time_wait_the_old_duplicate_is_accepted_as_data);
+	tcase_add_test(tc, without_time_wait_paws_still_rejects_the_old_duplicate);
 	tcase_add_test(tc, fin_wait_2_orphan_times_out_silently_then_rst);
 	tcase_add_test(tc, fin_wait_2_textbook_has_no_timer);
 	tcase_add_test(tc, fin_wait_2_after_shutdown_alone_waits_for_the_fin);
 	tcase_add_test(tc, reuseaddr_restart_fails_then_works_with_so_reuseaddr);
+	tcase_add_test(tc, reuseaddr_syn_on_a_time_wait_four_tuple_reopens_it);
 	suite_add_tcase(s, tc);
 	return s;
 }

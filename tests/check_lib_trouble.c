@@ -233,13 +233,26 @@ START_TEST(syn_flood_fills_syn_queue_and_client_times_out)
 	run_scenario(&r, "syn-flood", NULL, NULL);
 	int c = conn_of_port(&r.tr, 49152);
 	ck_assert_int_gt(c, 0);
-	/* Six forged SYNs, four half-open entries (the backlog): the other
-	 * two were dropped without an answer. */
+	/* Six forged SYNs, five half-open entries (backlog + 1, as on
+	 * Linux 6.x): the sixth was dropped without an answer. */
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_CLIENT, "S", NOTE_FORGED), 6);
-	ck_assert_int_eq(count_states(&r.tr, SIDE_SERVER, TCP_SYN_RCVD), 4);
-	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_SERVER, "S.", 0), 4 * 6);
+	ck_assert_int_eq(count_states(&r.tr, SIDE_SERVER, TCP_SYN_RCVD), 5);
+	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_SERVER, "S.", 0), 5 * 6);
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_SERVER, "S.",
 	    NOTE_SYN_COOKIE), 0);
+	/* The narration points at the marks: the one dropped forged SYN,
+	 * the sixth, sent at 0.55 s, and all three of the client's are
+	 * "queue-full". */
+	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_CLIENT, "S",
+	    NOTE_FORGED | NOTE_QUEUE_FULL), 1);
+	for (long i = -1; (i = find_segment(&r.tr, i, SIDE_CLIENT, "S")) >= 0;) {
+		const struct trace_event *e = &r.tr.ev[i];
+		if (e->u.seg.notes & NOTE_FORGED)
+			ck_assert_int_eq(!!(e->u.seg.notes & NOTE_QUEUE_FULL),
+			    e->t == MS(550));
+	}
+	ck_assert_int_eq(count_segments(&r.tr, c, SIDE_CLIENT, "S",
+	    NOTE_QUEUE_FULL), 3);
 	/* The real client: three SYNs (syn_retries=2, no linear timeouts),
 	 * same ISN, at 1, 2 and 4 s; never answered; ETIMEDOUT at 8 s. */
 	int64_t when[] = { S(1), S(2), S(4) };
@@ -294,24 +307,42 @@ START_TEST(syn_cookies_keep_no_state_and_client_connects)
 	ck_assert_int_eq(r.prof.syncookies, 1);	/* Linux's default */
 	int c = conn_of_port(&r.tr, 49152);
 	ck_assert_int_gt(c, 0);
-	/* The queue holds the first four forged SYNs only. */
-	ck_assert_int_eq(count_states(&r.tr, SIDE_SERVER, TCP_SYN_RCVD), 4);
-	/* Forged #5 and #6 and the client's SYN get cookie SYN-ACKs, which
-	 * are never retransmitted; the four queued ones are, five times. */
+	/* The queue holds the first five forged SYNs only (backlog + 1). */
+	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_CLIENT, "S", NOTE_FORGED), 6);
+	ck_assert_int_eq(count_states(&r.tr, SIDE_SERVER, TCP_SYN_RCVD), 5);
+	/* Forged #6 and the client's SYN get cookie SYN-ACKs, which are
+	 * never retransmitted; the five queued ones are, five times. */
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_SERVER, "S.",
-	    NOTE_SYN_COOKIE), 3);
+	    NOTE_SYN_COOKIE), 2);
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_SERVER, "S.",
-	    NOTE_RETRANSMISSION), 4 * 5);
+	    NOTE_RETRANSMISSION), 5 * 5);
+	/* In the order the narration names them: SYN-ACKs #1 to #5 go to
+	 * the queued entries, #6 is the sixth forged SYN's cookie, #7 is
+	 * the client's. */
+	{
+		long i = -1;
+		for (int k = 1; k <= 7; k++) {
+			i = find_segment(&r.tr, i, SIDE_SERVER, "S.");
+			const struct trace_event *sk = seg_at(&r.tr, i);
+			ck_assert_int_eq(!!(sk->u.seg.notes & NOTE_SYN_COOKIE), k > 5);
+			ck_assert(!(sk->u.seg.notes & NOTE_RETRANSMISSION));
+			ck_assert_int_eq(sk->conn == c, k == 7);
+		}
+	}
 	ck_assert_int_eq(count_segments(&r.tr, c, SIDE_SERVER, "S.", 0), 1);
 	long sa = find_conn_segment(&r.tr, -1, c, SIDE_SERVER, "S.");
 	const struct trace_event *e = seg_at(&r.tr, sa);
 	ck_assert(e->u.seg.notes & NOTE_SYN_COOKIE);
 	ck_assert(!(e->u.seg.notes & NOTE_RETRANSMISSION));
-	/* No timestamps: the cookie SYN-ACK keeps only the MSS. */
+	/* With timestamps (Linux's default) the cookie SYN-ACK still offers
+	 * window scaling and SACK: the client's choices ride in the low
+	 * bits of its TSval (scale 7, SACK bit 0x10) and come back as TSecr. */
 	ck_assert_int_ge(e->u.seg.opt, 0);
 	const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
 	ck_assert(o->present & SEGOPT_MSS);
-	ck_assert(!(o->present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM | SEGOPT_TIMESTAMP)));
+	ck_assert(o->present & SEGOPT_TIMESTAMP);
+	ck_assert(o->present & SEGOPT_WSCALE);
+	ck_assert_uint_eq(o->ts_val & 0x1f, 0x10 | 7);
 	/* No half-open entry for the client: its final ACK alone rebuilds
 	 * the connection, LISTEN -> ESTABLISHED. */
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, c, buf, sizeof buf),
@@ -388,6 +419,22 @@ START_TEST(accept_backlog_overflow_and_drain)
 	long ok4 = find_conn_app(&r.tr, c[4], SIDE_SERVER, APP_ACCEPT, APP_OK);
 	ck_assert_int_ge(ok5, 0);
 	ck_assert_int_gt(ok4, ok5);	/* the fifth overtakes the fourth */
+	/* The marks the narration points at: the fourth's final ACK and
+	 * its dup ACKs until 10 s, and the fifth's SYNs until 10 s, are
+	 * "queue-full"; the repeated SYN-ACKs reach an ESTABLISHED client
+	 * "out-of-window". */
+	long ack4 = find_conn_segment(&r.tr, -1, c[4], SIDE_CLIENT, ".");
+	ck_assert(seg_at(&r.tr, ack4)->u.seg.notes & NOTE_QUEUE_FULL);
+	ck_assert_int_eq(count_segments(&r.tr, c[4], SIDE_CLIENT, ".",
+	    NOTE_QUEUE_FULL), 4);
+	ck_assert_int_eq(count_segments(&r.tr, c[4], SIDE_SERVER, "S.",
+	    NOTE_RETRANSMISSION | NOTE_OUT_OF_WINDOW), 4);
+	for (long i = -1; (i = find_conn_segment(&r.tr, i, c[5], SIDE_CLIENT,
+	    "S")) >= 0;) {
+		const struct trace_event *e = seg_at(&r.tr, i);
+		ck_assert_int_eq(!!(e->u.seg.notes & NOTE_QUEUE_FULL),
+		    e->t < S(10));
+	}
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
 }
@@ -489,6 +536,29 @@ START_TEST(fast_open_needs_the_server_bit)
 }
 END_TEST
 
+/* Without timestamps a stateless server cannot remember the options:
+ * the cookie SYN-ACK carries the MSS alone. */
+START_TEST(syn_cookies_without_timestamps_lose_window_scale_and_sack)
+{
+	static const char *const sets[] = { "timestamps=0", NULL };
+	struct run r;
+	run_scenario_with(&r, "syn-cookies", "linux", sets, false);
+	bool seen = false;
+	for (size_t i = 0; i < r.tr.nev; i++) {
+		const struct trace_event *e = &r.tr.ev[i];
+		if (e->type != TRACE_SEGMENT || !(e->u.seg.notes & NOTE_SYN_COOKIE))
+			continue;
+		const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
+		ck_assert(o->present & SEGOPT_MSS);
+		ck_assert(!(o->present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM |
+		    SEGOPT_TIMESTAMP)));
+		seen = true;
+	}
+	ck_assert(seen);
+	run_free(&r);
+}
+END_TEST
+
 Suite *lib_trouble_suite(void)
 {
 	Suite *s = suite_create("lib_trouble");
@@ -504,6 +574,7 @@ Suite *lib_trouble_suite(void)
 	tcase_add_test(tc, accept_backlog_overflow_and_drain);
 	tcase_add_test(tc, fast_open_cookie_then_data_in_syn);
 	tcase_add_test(tc, fast_open_needs_the_server_bit);
+	tcase_add_test(tc, syn_cookies_without_timestamps_lose_window_scale_and_sack);
 	suite_add_tcase(s, tc);
 	return s;
 }

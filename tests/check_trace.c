@@ -270,7 +270,8 @@ START_TEST(test_names)
 	static const char *const notes[NOTE_NCOUNT] = {
 		"retransmission", "keepalive", "dup-ack", "challenge-ack",
 		"syn-cookie", "tfo-data", "window-zero", "out-of-window",
-		"link-down", "delayed", "forged",
+		"link-down", "delayed", "forged", "queue-full",
+		"refused", "abort", "half-open", "challenge",
 	};
 	static const char *const calls[APP_NCALLS] = {
 		"listen", "connect", "accept", "send", "recv", "shutdown",
@@ -279,7 +280,7 @@ START_TEST(test_names)
 
 	ck_assert_str_eq(trace_side_name(SIDE_CLIENT), "client");
 	ck_assert_str_eq(trace_side_name(SIDE_SERVER), "server");
-	ck_assert_int_eq(NOTE_FORGED, 1u << (NOTE_NCOUNT - 1));
+	ck_assert_int_eq(NOTE_CHALLENGE, 1u << (NOTE_NCOUNT - 1));
 	for (unsigned i = 0; i < NOTE_NCOUNT; i++)
 		ck_assert_str_eq(trace_note_name(i), notes[i]);
 	ck_assert_str_eq(trace_timer_name(TIMER_RETRANSMIT), "retransmit");
