@@ -79,7 +79,11 @@ static uint32_t ct_ep_hash(const struct endpoint *e)
 {
 	uint32_t w[4] = { 0, 0, 0, 0 }, h;
 
-	memcpy(w, e->addr, e->family == 4 ? 4 : 16);
+	/* Constant lengths: loads, not a call. */
+	if (e->family == 4)
+		memcpy(w, e->addr, 4);
+	else
+		memcpy(w, e->addr, 16);
 	h = (uint32_t)e->port << 8 ^ e->family;
 	for (int i = 0; i < 4; i++)
 		h = (h ^ w[i]) * 0x9e3779b1u + (h >> 15);

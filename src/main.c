@@ -22,12 +22,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
+#include "conntrack.h"
 #include "datadir.h"
 #include "engine.h"
 #include "i18n.h"
+#include "infer.h"
+#include "practice_cli.h"
 #include "profile.h"
+#include "savefile.h"
 #include "scenario.h"
 #include "trace.h"
+#include "ui/ui.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -36,8 +42,11 @@
 #define DEFAULT_SCENARIO "lifecycle"
 #define DEFAULT_SEED 1
 #define EXIT_USAGE 2
+/* Live capture keeps this many packets unless told otherwise (about
+ * 60 bytes each); a file is read whole. */
+#define DEFAULT_LIVE_MAX_PACKETS 1000000
 
-enum output { OUT_TEXT, OUT_JSON, OUT_NONE };
+enum output { OUT_TEXT, OUT_JSON, OUT_SUMMARY, OUT_NONE };
 
 struct options {
 	enum output output;
@@ -55,6 +64,20 @@ struct options {
 	bool list;
 	const char *check;
 	const char *scenario;
+	int theme;		/* of the interactive view: enum ui_theme */
+	bool keys;		/* --keys: print the view's keys */
+	/* --practice: a session instead of a diagram (practice_cli.h). */
+	bool practice, teacher;
+	size_t questions;
+	/* Capture instead of a scenario: -r or -i, and the filter words. */
+	const char *read_file;
+	const char *iface;
+	char *filter;
+	const char *user;
+	uint64_t count;
+	bool promisc;
+	bool has_max_packets;
+	struct conntrack_limits limits;
 };
 
 static const char *prog = "tcpviz";
@@ -90,11 +113,26 @@ static void usage(void)
 	    "default is '%s'.\n"), prog, DEFAULT_SCENARIO);
 	putchar('\n');
 	fputs(_("Output:\n"
-	    "      --text             the sequence diagram as plain text (default)\n"
+	    "      --text             the sequence diagram as plain text\n"
 	    "      --json             the trace as JSON Lines (tcpviz-trace)\n"
 	    "  -w FILE                write the segments as a pcap file\n"
 	    "      --width N          width of the text diagram (default 80)\n"
 	    "      --lang en|zh       language (default from LANGUAGE/LC_ALL/LANG)\n"),
+	    stdout);
+	/* Its own string, so that the block above keeps its translation. */
+	fputs(_("      --summary          only one line of counts (for benchmarks)\n"),
+	    stdout);
+	putchar('\n');
+	fputs(_("Without --text, --json or -w, on a terminal: the interactive view.\n"
+	    "      --theme NAME       default, projector or mono\n"
+	    "      --keys             list the keys of the interactive view\n"),
+	    stdout);
+	putchar('\n');
+	fputs(_("Practice (SCENARIO: a scenario id or a topic to drill, see --list):\n"
+	    "      --practice         interview questions, a score and a review\n"
+	    "      --teacher          practice for a class: answers shown, no score\n"
+	    "      --questions N      questions in a session (default 10)\n"
+	    "      --practice --text  print a worksheet, the answers on a last page\n"),
 	    stdout);
 	putchar('\n');
 	printf(_("Scenario:\n"
@@ -107,6 +145,21 @@ static void usage(void)
 	    "                         N counts that side's segments of that kind\n"
 	    "      --seed N           seed for random ISNs (default %d)\n"),
 	    DEFAULT_SEED);
+	putchar('\n');
+	fputs(_("Capture (instead of a scenario; FILTER as in tcpdump):\n"
+	    "  -r FILE [FILTER]       read a pcap or pcapng file ('-': standard input)\n"
+	    "  -i IFACE [FILTER]      capture live on IFACE\n"
+	    "  -c N                   stop after N packets\n"
+	    "  -n                     no name resolution (tcpviz never resolves)\n"
+	    "  -w FILE                save the packets read as a pcap file\n"
+	    "  -Z USER                live as root: become USER once the device is\n"
+	    "                         open (default nobody)\n"
+	    "      --promisc          live: put the interface in promiscuous mode\n"
+	    "      --max-packets N    keep at most N packets, letting the oldest\n"
+	    "                         finished connections go first (live default\n"
+	    "                         1000000; 0: no limit)\n"
+	    "      --max-conns N      keep at most N connections (0: no limit)\n"),
+	    stdout);
 	putchar('\n');
 	fputs(_("  -h, --help             show this help and exit\n"
 	    "  -V, --version          show the version and exit\n"), stdout);
@@ -155,11 +208,13 @@ static uint64_t parse_uint(const char *opt, const char *s, uint64_t max)
 }
 
 enum { O_TEXT = 256, O_JSON, O_LIST, O_CHECK, O_PROFILE, O_SET, O_DROP,
-       O_SEED, O_WIDTH, O_LANG };
-static const char shortopts[] = ":hVw:";
+       O_SEED, O_WIDTH, O_LANG, O_PROMISC, O_MAX_PACKETS, O_MAX_CONNS,
+       O_THEME, O_KEYS, O_PRACTICE, O_TEACHER, O_QUESTIONS, O_SUMMARY };
+static const char shortopts[] = ":hVw:r:i:c:nZ:";
 static const struct option longopts[] = {
 	{ "text", no_argument, NULL, O_TEXT },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "summary", no_argument, NULL, O_SUMMARY },
 	{ "list", no_argument, NULL, O_LIST },
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "profile", required_argument, NULL, O_PROFILE },
@@ -168,6 +223,14 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "width", required_argument, NULL, O_WIDTH },
 	{ "lang", required_argument, NULL, O_LANG },
+	{ "theme", required_argument, NULL, O_THEME },
+	{ "keys", no_argument, NULL, O_KEYS },
+	{ "practice", no_argument, NULL, O_PRACTICE },
+	{ "teacher", no_argument, NULL, O_TEACHER },
+	{ "questions", required_argument, NULL, O_QUESTIONS },
+	{ "promisc", no_argument, NULL, O_PROMISC },
+	{ "max-packets", required_argument, NULL, O_MAX_PACKETS },
+	{ "max-conns", required_argument, NULL, O_MAX_CONNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -192,6 +255,28 @@ static int choose_lang(int argc, char **argv)
 	return lang;
 }
 
+/* The words after the options, as one filter; NULL if there are none. */
+static char *join_words(int n, char **words)
+{
+	size_t len = 1;
+	char *s;
+
+	if (n == 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		die(1, _("out of memory"));
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, words[i]);
+	}
+	return s;
+}
+
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	struct tv_error err;
@@ -203,6 +288,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case O_TEXT:
 		case O_JSON:
 			o->output = c == O_TEXT ? OUT_TEXT : OUT_JSON;
+			o->output_chosen = true;
+			break;
+		case O_SUMMARY:
+			o->output = OUT_SUMMARY;
 			o->output_chosen = true;
 			break;
 		case 'w':
@@ -247,6 +336,53 @@ static void parse_args(int argc, char **argv, struct options *o)
 				die(EXIT_USAGE, _("--lang: expected en or zh, got '%s'"),
 				    optarg);
 			break;
+		case O_THEME:
+			if ((o->theme = ui_theme_parse(optarg)) < 0)
+				die(EXIT_USAGE, _("--theme: expected default, projector or "
+				    "mono, got '%s'"), optarg);
+			break;
+		case O_KEYS:
+			o->keys = true;
+			break;
+		case O_PRACTICE:
+			o->practice = true;
+			break;
+		case O_TEACHER:
+			o->practice = o->teacher = true;
+			break;
+		case O_QUESTIONS:
+			o->questions = parse_uint("--questions", optarg,
+			    PRACTICE_MAX_QUESTIONS);
+			if (o->questions == 0)
+				die(EXIT_USAGE, _("--questions: at least 1"));
+			o->practice = true;
+			break;
+		case 'r':
+			o->read_file = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'c':
+			o->count = parse_uint("-c", optarg, UINT64_MAX);
+			break;
+		case 'n':
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case O_PROMISC:
+			o->promisc = true;
+			break;
+		case O_MAX_PACKETS:
+			o->limits.max_packets = parse_uint("--max-packets", optarg,
+			    SIZE_MAX);
+			o->has_max_packets = true;
+			break;
+		case O_MAX_CONNS:
+			o->limits.max_conns = parse_uint("--max-conns", optarg,
+			    SIZE_MAX);
+			break;
 		case 'h':
 			usage();
 			exit(0);
@@ -264,6 +400,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 			    argv[optind - 1]);
 		}
 	}
+	if (o->read_file && o->iface)
+		die(EXIT_USAGE, _("-r and -i: one source at a time"));
+	if (o->read_file || o->iface) {
+		o->filter = join_words(argc - optind, argv + optind);
+		optind = argc;
+	}
+	if (o->iface && !o->has_max_packets)
+		o->limits.max_packets = DEFAULT_LIVE_MAX_PACKETS;
 	if (optind < argc)
 		o->scenario = argv[optind++];
 	if (optind < argc)
@@ -362,27 +506,128 @@ static void build_profile(const struct options *o, const struct scenario *sc,
 			die(EXIT_USAGE, "--set: %s", err.msg);
 }
 
-/* Write the pcap next to its final name, then rename: an interrupted
- * run never leaves half a file under the name the user asked for. */
+/* -w for a scenario: never half a file under that name (savefile.h). */
 static void write_pcap(const struct trace *tr, const char *path)
 {
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		die(1, "%s: %s", path, strerror(errno));
-	FILE *f = fdopen(fd, "wb");
-	if (!f || trace_write_pcap(tr, f) < 0 || fflush(f) != 0 || fsync(fd) != 0) {
-		int saved = errno;
-		unlink(tmp);
+	struct savefile sf;
+	char err[1200];
+	FILE *f = savefile_open(&sf, path, err, sizeof err);
+
+	if (f == NULL)
+		die(1, "%s", err);
+	int failed = trace_write_pcap(tr, f) < 0 || fflush(f) != 0;
+	int saved = errno;
+	if (fclose(f) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		savefile_abort(&sf);
 		die(1, "%s: %s", path, strerror(saved));
 	}
-	fclose(f);
-	if (rename(tmp, path) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		die(1, "%s: %s", path, strerror(saved));
+	if (savefile_commit(&sf, err, sizeof err) < 0)
+		die(1, "%s", err);
+}
+
+/* What a capture wants the user to know, one line each, on stderr. */
+static int capture_summary(const struct options *o,
+    const struct capture_report *rep, const struct conntrack *ct)
+{
+	struct conntrack_stats st;
+	const char *name = o->read_file ? o->read_file : o->iface;
+
+	if (rep->damaged && rep->damage_off >= 0)
+		fprintf(stderr, _("%s: %s: damaged at byte %lld, after packet %llu: %s\n"),
+		    prog, name, rep->damage_off,
+		    (unsigned long long)rep->packets, rep->damage);
+	else if (rep->damaged)
+		fprintf(stderr, _("%s: %s: damaged after packet %llu: %s\n"),
+		    prog, name, (unsigned long long)rep->packets, rep->damage);
+	if (rep->bad > 0)
+		fprintf(stderr, _("%s: %llu packets could not be decoded; the first, packet %llu: %s (byte %zu)\n"),
+		    prog, (unsigned long long)rep->bad,
+		    (unsigned long long)rep->first_bad, rep->bad_err.msg,
+		    rep->bad_err.off);
+	if (rep->packets > 0 && rep->tcp == 0 && rep->bad == 0)
+		fprintf(stderr, _("%s: none of the %llu packets read is TCP\n"),
+		    prog, (unsigned long long)rep->packets);
+	conntrack_stats(ct, &st);
+	if (st.conns > 0)
+		fprintf(stderr, _("%s: let %zu connections (%zu packets) go to stay within --max-packets/--max-conns\n"),
+		    prog, st.conns, st.packets);
+	if (rep->has_stats)
+		fprintf(stderr, _("%s: %u packets received, %u dropped by the kernel, %u by the interface\n"),
+		    prog, rep->recv, rep->drop, rep->ifdrop);
+	return rep->damaged ? 1 : 0;
+}
+
+/*
+ * --summary: the trace built (every connection, state and note), then
+ * only its counts, so that a benchmark times loading without a writer.
+ * One line of words and numbers for scripts, never translated.
+ */
+static void print_summary(const struct trace *tr)
+{
+	size_t count[TRACE_NARRATION + 1] = { 0 }, floods = 0;
+
+	for (size_t i = 0; i < tr->nev; i++)
+		if (tr->ev[i].type <= TRACE_NARRATION)
+			count[tr->ev[i].type]++;
+	for (size_t i = 0; i < tr->nlisteners; i++)
+		floods += tr->listeners[i].flood;
+	printf("connections %zu segments %zu states %zu timers %zu apps %zu "
+	    "narrations %zu events %zu floods %zu\n", tr->nconns,
+	    count[TRACE_SEGMENT], count[TRACE_STATE], count[TRACE_TIMER],
+	    count[TRACE_APP], count[TRACE_NARRATION], tr->nev, floods);
+}
+
+/* -r or -i: the packets' connections, shown like a scenario's trace. */
+static int run_capture(const struct options *o)
+{
+	struct capture_opts co = {
+		.file = o->read_file, .device = o->iface, .filter = o->filter,
+		.promisc = o->promisc, .user = o->user, .count = o->count,
+		.save = o->pcap_path,
+	};
+	struct trace_text_opts to = { .width = o->width, .lang = o->lang };
+	struct capture_report rep;
+	struct trace tr;
+	char err[512];
+	int status;
+
+	trace_init(&tr);
+	snprintf(tr.source, sizeof tr.source, "%s:%s",
+	    o->read_file ? "pcap" : "live", o->read_file ? o->read_file : o->iface);
+	struct conntrack *ct = conntrack_new(&tr, &o->limits);
+	struct infer *inf = infer_new(&tr);
+	if (!ct || !inf)
+		die(1, _("out of memory"));
+	conntrack_infer(ct, inf);
+	struct capture *c = capture_open(&co, ct, err, sizeof err);
+	if (!c)
+		die(EXIT_USAGE, "%s", err);
+	status = capture_run(c, err, sizeof err) < 0;
+	if (status)
+		fprintf(stderr, "%s: %s\n", prog, err);
+	if (capture_close(c, &rep, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		status = 1;
 	}
+	status |= capture_summary(o, &rep, ct);
+	infer_finish(inf);
+
+	if (o->output == OUT_TEXT)
+		trace_write_text(&tr, stdout, &to);
+	else if (o->output == OUT_JSON)
+		trace_write_json(&tr, stdout);
+	else if (o->output == OUT_SUMMARY)
+		print_summary(&tr);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(1, _("write error: %s"), strerror(errno));
+	conntrack_free(ct);
+	infer_free(inf);
+	trace_free(&tr);
+	return status;
 }
 
 /* Report drops, narrations and checkpoints whose event never happened.
@@ -417,6 +662,27 @@ int main(int argc, char **argv)
 		list_scenarios(o.lang);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
+	if (o.keys) {
+		ui_keys_print(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (o.practice) {
+		struct practice_cli_opts po = {
+			.filter = o.scenario, .questions = o.questions,
+			.worksheet = o.output == OUT_TEXT && o.output_chosen,
+			.teacher = o.teacher, .lang = o.lang, .width = o.width,
+			.theme = o.theme, .has_seed = o.has_seed, .seed = o.seed,
+		};
+		if (o.output == OUT_JSON || o.output == OUT_SUMMARY || o.pcap_path)
+			die(EXIT_USAGE, _("--practice: only --text (a worksheet) "
+			    "goes with it"));
+		return practice_cli_run(&po);
+	}
+	if (o.read_file || o.iface) {
+		int status = run_capture(&o);
+		free(o.filter);
+		return status;
+	}
 
 	struct scenario sc;
 	scenario_init(&sc);
@@ -427,11 +693,32 @@ int main(int argc, char **argv)
 	build_profile(&o, &sc, &prof);
 	uint64_t seed = o.has_seed ? o.seed : sc.has_seed ? sc.seed : DEFAULT_SEED;
 
+	/* No output chosen: the interactive view, which needs a terminal. */
+	if (!o.output_chosen && !o.pcap_path && !o.check) {
+		if (!isatty(STDOUT_FILENO))
+			die(1, _("standard output is not a terminal; use --text for a "
+			    "text diagram"));
+		struct ui_opts uo = {
+			.sc = &sc, .prof = &prof, .seed = o.seed,
+			.faults = o.drops, .nfaults = o.ndrops,
+			.profile_name = o.profile, .sets = o.sets, .nsets = o.nsets,
+			.has_seed = o.has_seed, .lang = o.lang, .theme = o.theme,
+		};
+		int status = ui_run(&uo);
+		scenario_free(&sc);
+		free(o.sets);
+		free(o.drops);
+		return status;
+	}
+
 	struct trace tr;
 	trace_init(&tr);
+	const char *own = sc.profile[0] ? sc.profile : "linux";
 	struct engine_opts eo = {
 		.sc = &sc, .prof = &prof, .seed = seed,
 		.faults = o.drops, .nfaults = o.ndrops,
+		.altered = o.nsets > 0 || o.ndrops > 0 ||
+		    (o.profile && strcmp(o.profile, own) != 0),
 	};
 	struct tv_error err;
 	struct engine *e = engine_new(&eo, &tr, &err);
@@ -452,6 +739,8 @@ int main(int argc, char **argv)
 			trace_write_text(&tr, stdout, &to);
 		else if (o.output == OUT_JSON)
 			trace_write_json(&tr, stdout);
+		else if (o.output == OUT_SUMMARY)
+			print_summary(&tr);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(1, _("write error: %s"), strerror(errno));

@@ -102,6 +102,17 @@ static int write_diagram(const struct practice_question *q, FILE *out,
 	return rc;
 }
 
+/*
+ * fprintf with a translated format.  GCC, under UBSan, cannot see that
+ * gettext() never returns NULL and calls fprintf(out, _("..."), ...) a
+ * "null format string"; the test here settles it for the compiler.
+ */
+static void print_translated(FILE *out, const char *fmt, const char *arg)
+{
+	if (fmt != NULL)
+		fprintf(out, fmt, arg);
+}
+
 int practice_write_question(const struct practice_question *q, FILE *out,
     int width, int lang, size_t number)
 {
@@ -111,8 +122,8 @@ int practice_write_question(const struct practice_question *q, FILE *out,
 		width = 80;
 	if (q->tr != NULL) {
 		/* TRANSLATORS: %s is a lesson id like "lifecycle". */
-		fprintf(out, _("In the lesson '%s', up to this moment:"),
-		    q->scenario);
+		print_translated(out, _("In the lesson '%s', up to this "
+		    "moment:"), q->scenario);
 		fputs("\n\n", out);
 		if (write_diagram(q, out, width, lang) < 0)
 			return -1;
@@ -150,7 +161,7 @@ int practice_write_answer(const struct practice_question *q, FILE *out,
 		fprintf(out, "%*s", ind, "");
 		/* TRANSLATORS: %s is a lesson id; the whole is a command to
 		 * type. */
-		fprintf(out, _("Watch it: tcpviz %s"), q->scenario);
+		print_translated(out, _("Watch it: tcpviz %s"), q->scenario);
 		fputc('\n', out);
 	}
 	return ferror(out) ? -1 : 0;

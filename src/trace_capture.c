@@ -91,6 +91,7 @@ void trace_add_narration_pooled(struct trace *tr, int64_t t, int conn,
 	e->u.narr.text[0] = tc_pooled(tr, en);
 	e->u.narr.text[1] = tc_pooled(tr, zh);
 	e->u.narr.pooled = true;
+	tr->nnarr_owned--;
 }
 
 void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
@@ -104,6 +105,7 @@ void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
 	e->u.narr.text[0] = (char *)en;
 	e->u.narr.text[1] = (char *)zh;
 	e->u.narr.pooled = true;
+	tr->nnarr_owned--;
 }
 
 int trace_add_listener(struct trace *tr, const struct endpoint *ep)

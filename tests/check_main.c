@@ -11,7 +11,10 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		tcp_state_suite, segment_suite, trace_suite, profile_suite,
 		scenario_suite, transitions_suite, schedule_suite, engine_suite,
+		decode_suite, conntrack_suite, infer_suite,
 		lib_open_suite, lib_close_suite, lib_trouble_suite,
+		practice_suite,
+		layout_suite, player_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

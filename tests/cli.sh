@@ -50,11 +50,18 @@ check "--help lists --set keys" grep -q 'msl' "$tmp/help"
 "$TCPVIZ" --version >"$tmp/version"
 check "--version" grep -Eq '^tcpviz [0-9]+\.[0-9]+' "$tmp/version"
 
-# No arguments: the default scenario's text diagram.
-"$TCPVIZ" --lang en >"$tmp/default" 2>"$tmp/err" || bad "no arguments failed: $(cat "$tmp/err")"
+# No scenario: the default one's text diagram.
+"$TCPVIZ" --lang en --text >"$tmp/default" 2>"$tmp/err" || bad "--text alone failed: $(cat "$tmp/err")"
 "$TCPVIZ" --lang en --text lifecycle >"$tmp/lifecycle"
 check "default is lifecycle" cmp -s "$tmp/default" "$tmp/lifecycle"
 check "diagram shows TIME_WAIT" grep -q 'TIME_WAIT' "$tmp/default"
+
+# No output option: the interactive view, which needs a terminal
+# (tests/ui_tmux.sh gives it one).
+expect_error 1 "standard output is not a terminal; use --text" --lang en
+expect_error 2 "expected default, projector or mono, got 'neon'" --theme neon
+"$TCPVIZ" --lang en --keys >"$tmp/keys"
+check "--keys lists the keys" grep -q "$(printf '^q\tquit$')" "$tmp/keys"
 
 n=$("$TCPVIZ" --list | wc -l)
 check "--list shows $n scenarios" [ "$n" -ge 6 ]
@@ -84,7 +91,7 @@ expect_error 2 "broken.tcpviz:4:" "$tmp/broken.tcpviz"
 check "--check accepts lifecycle" grep -q ': ok$' "$tmp/check"
 
 # A drop that never happens is reported, not silently ignored.
-"$TCPVIZ" --drop client:RST#1 lifecycle >/dev/null 2>"$tmp/err"
+"$TCPVIZ" --text --drop client:RST#1 lifecycle >/dev/null 2>"$tmp/err"
 check "unmatched --drop warns" grep -q "never matched" "$tmp/err"
 
 # -w writes a complete pcap under the requested name and nothing else.
@@ -95,6 +102,12 @@ check "-w writes pcap magic" [ "$magic" = d4c3b2a1 ]
 leftover=$(find "$tmp" -name '*tmp-*')
 check "-w leaves no temporary file" test -z "$leftover"
 expect_error 1 "No such file or directory" -w "$tmp/no/such/dir/x.pcap" lifecycle
+
+# A device stays a device: -w must not rename a file over /dev/null.
+if [ -c /dev/null ] && [ -w /dev/null ]; then
+	"$TCPVIZ" -w /dev/null lifecycle || bad "-w /dev/null failed"
+	check "-w /dev/null leaves the device in place" test -c /dev/null
+fi
 
 # A full disk is an error, not a silent truncation.
 if [ -w /dev/full ]; then
@@ -126,7 +139,7 @@ LANG=zh_CN.UTF-8 "$TCPVIZ" --help >"$tmp/help.lang"
 check "LANG=zh_CN.UTF-8 alone gives Chinese, installed or not" \
 	cmp -s "$tmp/help.zh" "$tmp/help.lang"
 # Wherever --lang stands, even after the option that is wrong.
-LANG=C "$TCPVIZ" --lang zh lifecycle >"$tmp/ladder.zh"
+LANG=C "$TCPVIZ" --lang zh --text lifecycle >"$tmp/ladder.zh"
 check "LANG=C --lang zh: Chinese column titles" grep -q '^客户端 10.0.0.1:49152 .* 服务器 10.0.0.2:80$' "$tmp/ladder.zh"
 check "LANG=C --lang zh: Chinese timer line" grep -q '\[TIME_WAIT 定时器超时\]' "$tmp/ladder.zh"
 check "LANG=C --lang zh: Chinese title" grep -q '^scenario:lifecycle: 一条 TCP 连接的一生' "$tmp/ladder.zh"

@@ -22,6 +22,9 @@ for file in "$top_srcdir"/data/scenarios/*.tcpviz; do
 	[ -z "${seen[$id]:-}" ] || bad "$file: id '$id' also in ${seen[$id]}"
 	seen[$id]=$file
 	grep -q '^narrate ' "$file" || bad "$name has no narration"
+	man_id=${id//-/\\-}
+	grep -qxF ".B $man_id" "$top_srcdir/man/tcpviz.1" ||
+		bad "man/tcpviz.1 does not list lesson $id"
 	for lang in en zh; do
 		line=$("$TCPVIZ" --lang "$lang" --list | awk -v id="$id" '$1 == id')
 		[ -n "$line" ] || bad "--list --lang $lang does not show $id"

@@ -15,8 +15,14 @@ Suite *scenario_suite(void);
 Suite *transitions_suite(void);
 Suite *schedule_suite(void);
 Suite *engine_suite(void);
+Suite *decode_suite(void);
+Suite *conntrack_suite(void);
+Suite *infer_suite(void);
 Suite *lib_open_suite(void);
 Suite *lib_close_suite(void);
 Suite *lib_trouble_suite(void);
+Suite *practice_suite(void);
+Suite *layout_suite(void);
+Suite *player_suite(void);
 
 #endif
