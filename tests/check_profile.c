@@ -3,6 +3,7 @@
  * parse (and refuse nonsense), and the host profile reads /proc-style
  * files, falling back to linux for anything missing or malformed.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,20 @@ START_TEST(set_parses_times_counts_and_delay)
 }
 END_TEST
 
+/* Every setting reads the same: a field-by-field comparison, as struct
+ * padding is never initialised and memcmp would read it. */
+static bool profiles_equal(const struct profile *a, const struct profile *b)
+{
+	for (int i = 0; i < profile_nkeys(); i++) {
+		char x[32], y[32];
+		const char *k = profile_key_name(i);
+		if (strcmp(profile_get(a, k, x, sizeof x), profile_get(b, k, y, sizeof y)))
+			return false;
+	}
+	return strcmp(a->name, b->name) == 0 && a->rto_linux == b->rto_linux &&
+	    a->drop_unsent_ack == b->drop_unsent_ack;
+}
+
 START_TEST(set_refuses_bad_input)
 {
 	static const struct {
@@ -108,7 +123,7 @@ START_TEST(set_refuses_bad_input)
 		struct profile before = p;
 		ck_assert_int_eq(profile_set(&p, bad[i].in, &err), -1);
 		ck_assert_str_eq(err.msg, bad[i].msg);
-		ck_assert_msg(memcmp(&p, &before, sizeof p) == 0,
+		ck_assert_msg(profiles_equal(&p, &before),
 		    "'%s' changed the profile", bad[i].in);
 	}
 }
@@ -127,7 +142,7 @@ START_TEST(every_key_has_help_and_round_trips)
 		snprintf(assign, sizeof assign, "%s=%s", name, val);
 		struct profile q = p;
 		ck_assert_msg(profile_set(&q, assign, NULL) == 0, "%s", assign);
-		ck_assert_msg(memcmp(&p, &q, sizeof p) == 0, "%s changed", assign);
+		ck_assert_msg(profiles_equal(&p, &q), "%s changed", assign);
 	}
 	ck_assert_ptr_null(profile_key_name(profile_nkeys()));
 }
