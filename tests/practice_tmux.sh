@@ -171,4 +171,28 @@ else
 	cat "$tmp/t.screen"
 fi
 
+# ---- P in the lesson view: a session on this lesson, then back ----
+start v lifecycle
+if wait_for v "tcpviz  lifecycle"; then
+	keys v P
+	if wait_for v "tcpviz  practice  lifecycle"; then
+		ok "P opens a practice session on the lesson being watched"
+		keys v q
+		wait_for v "Score:" || bad "P: no score page after q"
+		keys v q
+		if wait_for v "tcpviz  lifecycle  The whole life"; then
+			ok "P: after the session the lesson view is back"
+		else
+			bad "P: the lesson view did not come back"
+		fi
+	else
+		bad "P did not open practice"
+		cat "$tmp/v.screen"
+	fi
+	keys v q
+	wait_exit v || bad "P: the view did not quit"
+else
+	bad "the lesson view did not open"
+fi
+
 exit $fail

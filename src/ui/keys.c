@@ -15,6 +15,7 @@
 #define M_SEARCH (1u << MODE_SEARCH)
 #define M_PAGE (1u << MODE_PAGE)
 #define M_PICKER (1u << MODE_PICKER)
+#define M_CONNLIST (1u << MODE_CONNLIST)
 
 #define KEY_ESC 27
 #define KEY_CTRL_L 12
@@ -51,9 +52,10 @@ static const struct keymap keymap[] = {
 	  N_("scroll the focused pane or the page up") },
 	{ M_WATCH | M_PAGE, { KEY_DOWN }, "Down", A_DOWN, NULL, NULL, false,
 	  N_("scroll the focused pane or the page down") },
-	{ M_WATCH | M_PAGE | M_PICKER, { KEY_PPAGE }, "PgUp", A_PGUP, NULL, NULL,
-	  false, N_("scroll up by a screen") },
-	{ M_WATCH | M_PAGE | M_PICKER, { KEY_NPAGE }, "PgDn", A_PGDN, NULL, NULL,
+	{ M_WATCH | M_PAGE | M_PICKER | M_CONNLIST, { KEY_PPAGE }, "PgUp", A_PGUP,
+	  NULL, NULL, false, N_("scroll up by a screen") },
+	{ M_WATCH | M_PAGE | M_PICKER | M_CONNLIST, { KEY_NPAGE }, "PgDn", A_PGDN,
+	  NULL, NULL,
 	  false, N_("scroll down by a screen") },
 	{ M_WATCH, { '<', KEY_SLEFT }, "<", A_SCROLL_LEFT, NULL, NULL, false,
 	  N_("scroll the diagram left") },
@@ -66,12 +68,17 @@ static const struct keymap keymap[] = {
 	  N_("search the events: states, flags, calls, narration") },
 	{ M_WATCH, { 's' }, "s", A_PICKER, "s", N_("scenarios"), false,
 	  N_("choose another scenario") },
+	{ M_WATCH, { KEY_BACKSPACE, 127, 8, KEY_ESC }, "Backspace, Esc", A_LIST,
+	  "Esc", N_("connections"), true,
+	  N_("a capture: back to the list of connections") },
 	{ M_WATCH, { 'l' }, "l", A_LANG, "l", N_("language"), false,
 	  N_("switch the language between English and Chinese") },
 	{ M_WATCH, { 't' }, "t", A_THEME, "t", N_("theme"), false,
 	  N_("switch the theme: default, projector, mono") },
 	{ M_WATCH, { 'a' }, "a", A_ABSOLUTE, NULL, NULL, false,
 	  N_("show absolute or relative sequence numbers") },
+	{ M_WATCH, { 'P' }, "P", A_PRACTICE, NULL, NULL, false,
+	  N_("practice: questions on this lesson, then back here") },
 	{ M_WATCH, { 'd' }, "d", A_DROP, "d", N_("drop"), true,
 	  N_("drop mode: lose a segment and see what TCP does next") },
 	{ M_WATCH, { 'u' }, "u", A_UNDO, "u", N_("undo"), false,
@@ -80,7 +87,8 @@ static const struct keymap keymap[] = {
 	  N_("show this list of keys") },
 	{ M_WATCH, { 'q' }, "q", A_QUIT, "q", N_("quit"), true,
 	  N_("quit") },
-	{ M_WATCH | M_DROP | M_PAGE | M_PICKER, { KEY_CTRL_L }, "Ctrl-L",
+	{ M_WATCH | M_DROP | M_PAGE | M_PICKER | M_CONNLIST, { KEY_CTRL_L },
+	  "Ctrl-L",
 	  A_REDRAW, NULL, NULL, false, N_("redraw the screen") },
 
 	{ M_DROP, { 'c' }, "c", A_DROP_CLIENT, "c", N_("client's next"), true,
@@ -109,6 +117,16 @@ static const struct keymap keymap[] = {
 	  N_("play it"), true, N_("play the chosen scenario") },
 	{ M_PAGE | M_PICKER, { KEY_ESC, 'q', '?' }, "Esc, q, ?", A_CANCEL, "Esc",
 	  N_("close"), true, N_("close the page or the list") },
+
+	{ M_CONNLIST, { KEY_UP }, "Up", A_UP, NULL, NULL, false,
+	  N_("the connection above") },
+	{ M_CONNLIST, { KEY_DOWN }, "Down", A_DOWN, "Up/Down", N_("choose"), true,
+	  N_("the connection below") },
+	{ M_CONNLIST, { '\r', '\n', KEY_ENTER }, "Enter", A_CHOOSE, "Enter",
+	  N_("open"), true,
+	  N_("open the chosen connection in the diagram") },
+	{ M_CONNLIST, { 'q' }, "q", A_QUIT, "q", N_("quit"), true,
+	  N_("quit") },
 };
 
 #define NKEYMAP (sizeof keymap / sizeof keymap[0])
@@ -120,6 +138,7 @@ static const char *const mode_heading[MODE_NMODES] = {
 	[MODE_SEARCH] = N_("Typing a search (after /)"),
 	[MODE_PAGE] = N_("On a page (help, inspect)"),
 	[MODE_PICKER] = N_("In the scenario list (after s)"),
+	[MODE_CONNLIST] = N_("In the connection list (a capture, -r)"),
 };
 
 /* The mode under whose heading an entry is listed: its first one. */
@@ -162,19 +181,37 @@ static int keys_hint_item(const struct keymap *k, int y, int x, int w,
  * order.  When they do not all fit, the essential ones (play, step,
  * drop, help, quit) stay and the others go from the right.
  */
+/* Does the hint line of this view offer k?  A capture cannot be
+ * replayed, so it has no drops nor scenarios; only a capture has a list
+ * to go back to. */
+static bool keys_offered(const struct view *v, const struct keymap *k)
+{
+	if (k->hint == NULL || !(k->modes & (1u << v->mode)))
+		return false;
+	if (k->action == A_LIST)
+		return v->capture;
+	if (v->capture)
+		return k->action != A_DROP && k->action != A_UNDO &&
+		    k->action != A_PICKER && k->action != A_PRACTICE;
+	return true;
+}
+
 void keys_draw_hint(const struct view *v, int y, int w)
 {
-	unsigned m = 1u << v->mode;
+	/* TRANSLATORS: the end of the hint line on a capture's diagram. */
+	const char *nodrop = _("capture: no drop mode");
 	int need = 0, x = 1;
 
 	screen_fill(y, 0, w, screen_attr(R_HINT));
+	if (v->capture && v->mode == MODE_WATCH)
+		need += screen_width(nodrop) + 2;
 	for (size_t i = 0; i < NKEYMAP; i++)
-		if ((keymap[i].modes & m) && keymap[i].hint && keymap[i].essential)
+		if (keys_offered(v, &keymap[i]) && keymap[i].essential)
 			need += keys_hint_item(&keymap[i], y, 0, w, false);
 	for (size_t i = 0; i < NKEYMAP; i++) {
 		const struct keymap *k = &keymap[i];
 		int iw;
-		if (!(k->modes & m) || k->hint == NULL)
+		if (!keys_offered(v, k))
 			continue;
 		iw = keys_hint_item(k, y, 0, w, false);
 		if (k->essential)
@@ -184,6 +221,8 @@ void keys_draw_hint(const struct view *v, int y, int w)
 		keys_hint_item(k, y, x, w, true);
 		x += iw;
 	}
+	if (v->capture && v->mode == MODE_WATCH && x + screen_width(nodrop) <= w)
+		screen_put(y, x, nodrop, R_HINT, w - x);
 }
 
 void ui_keys_print(FILE *out)

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "practice_cli.h"
 #include "view.h"
 
 /* Protocol seconds per real second.  1/10: a 50 ms hop takes 0.5 s. */
@@ -106,7 +107,8 @@ static int view_make_steps(struct view *v)
  * its direction. */
 static int64_t view_hop(const struct view *v, const struct trace_event *e)
 {
-	return v->prof->delay[e->side == SIDE_CLIENT ? 0 : 1];
+	/* A capture has one observation point: nothing travels. */
+	return v->prof ? v->prof->delay[e->side == SIDE_CLIENT ? 0 : 1] : 0;
 }
 
 /*
@@ -609,6 +611,22 @@ static void view_language(struct view *v)
 	ui_message(v, "%s", _("Language: English"));
 }
 
+/* P: a practice session on this lesson (practice mode's own screens),
+ * then back to the view as it was.  False if the screen cannot return. */
+static bool view_practice(struct view *v)
+{
+	struct practice_cli_opts o = {
+		.filter = v->sc->id, .lang = v->lang, .theme = v->theme,
+	};
+	v->playing = false;
+	screen_end();
+	practice_cli_run(&o);
+	if (screen_init(v->theme) < 0)
+		return false;
+	clearok(curscr, TRUE);
+	return true;
+}
+
 static void view_theme(struct view *v)
 {
 	v->theme = (v->theme + 1) % THEME_NTHEMES;
@@ -642,12 +660,139 @@ static void view_choose_scenario(struct view *v)
 	ui_message(v, "%s", buf);
 }
 
+/* ---- Captures ---- */
+
+/* Leave the diagram of a capture's connection for the list. */
+static void view_close_conn(struct view *v)
+{
+	if (v->has_sub) {
+		/* Only the copied arrays are the sub-trace's own. */
+		free(v->sub.ev);
+		free(v->sub.conns);
+		v->has_sub = false;
+	}
+	memset(&v->sub, 0, sizeof v->sub);
+	v->tr = NULL;
+	v->playing = false;
+	v->mode = MODE_CONNLIST;
+}
+
+/*
+ * Open row `row` of the connection list: copy the events of its
+ * connection (of a flood row, every half-open member's) into v->sub,
+ * renumbered from 1, so that the diagram, tables and narration read a
+ * trace of that connection alone exactly as they read a scenario's.
+ * Options, listeners and narration texts stay cap's and are shared.
+ */
+static int view_open_conn(struct view *v, size_t row)
+{
+	const struct trace *cap = v->cap;
+	const struct connlist_row *r = &v->rows[row];
+	int *newid = calloc(cap->nconns + 1, sizeof *newid), n = 0;
+	size_t nev = 0;
+
+	if (newid == NULL)
+		return -1;
+	for (size_t c = 0; c < cap->nconns; c++) {
+		const struct trace_conn *k = &cap->conns[c];
+		if (r->conn ? (int)c + 1 == r->conn
+		    : k->incomplete && k->listener == r->listener)
+			newid[c + 1] = ++n;
+	}
+	view_close_conn(v);
+	trace_init(&v->sub);
+	v->sub.ev = malloc((cap->nev ? cap->nev : 1) * sizeof *v->sub.ev);
+	v->sub.conns = malloc((size_t)(n ? n : 1) * sizeof *v->sub.conns);
+	v->has_sub = true;
+	if (v->sub.ev == NULL || v->sub.conns == NULL) {
+		free(newid);
+		view_close_conn(v);
+		return -1;
+	}
+	for (size_t c = 0; c < cap->nconns; c++)
+		if (newid[c + 1]) {
+			struct trace_conn *k = &v->sub.conns[newid[c + 1] - 1];
+			*k = cap->conns[c];
+			k->id = newid[c + 1];
+		}
+	for (size_t i = 0; i < cap->nev; i++) {
+		const struct trace_event *e = &cap->ev[i];
+		if (e->conn <= 0 || (size_t)e->conn > cap->nconns ||
+		    !newid[e->conn])
+			continue;
+		v->sub.ev[nev] = *e;
+		v->sub.ev[nev++].conn = newid[e->conn];
+	}
+	free(newid);
+	v->sub.nev = v->sub.capev = nev;
+	v->sub.nconns = v->sub.capconns = (size_t)n;
+	v->sub.opts = cap->opts;
+	v->sub.nopts = cap->nopts;
+	v->sub.listeners = cap->listeners;
+	v->sub.nlisteners = cap->nlisteners;
+	v->sub.nsegs = cap->nsegs;
+	v->sub.capture = true;
+	memcpy(v->sub.source, cap->source, sizeof v->sub.source);
+
+	/* The headers name the first connection's endpoints. */
+	if (n > 0) {
+		v->capsc.ep[SIDE_CLIENT] = v->sub.conns[0].ep[SIDE_CLIENT];
+		v->capsc.ep[SIDE_SERVER] = v->sub.conns[0].ep[SIDE_SERVER];
+	}
+	v->tr = &v->sub;
+	v->scroll_cols = 0;
+	v->scroll_rows = 0;
+	if (view_make_steps(v) < 0 || view_relayout(v, v->lay_width) < 0) {
+		view_close_conn(v);
+		return -1;
+	}
+	/* What was captured has happened: open on the whole of it; Home
+	 * and p go back through it. */
+	view_goto(v, v->nsteps ? v->nsteps - 1 : 0);
+	v->mode = MODE_WATCH;
+	return 0;
+}
+
+/* One key in the connection list; false to quit. */
+static bool view_connlist_key(struct view *v, enum view_action a)
+{
+	long d = 0;
+
+	switch (a) {
+	case A_UP: d = -1; break;
+	case A_DOWN: d = 1; break;
+	case A_PGUP: d = -(LINES / 2); break;
+	case A_PGDN: d = LINES / 2; break;
+	case A_CHOOSE:
+		if (v->nrows > 0 && view_open_conn(v, v->row) < 0)
+			ui_message(v, "%s", _("out of memory"));
+		return true;
+	case A_QUIT: return false;
+	case A_REDRAW: clearok(curscr, TRUE); return true;
+	default: return true;
+	}
+	long i = (long)v->row + d;
+	v->row = i < 0 || v->nrows == 0 ? 0 : (size_t)i >= v->nrows
+	    ? v->nrows - 1 : (size_t)i;
+	return true;
+}
+
 /* One key in watching mode; false to quit. */
 static bool view_watch_key(struct view *v, enum view_action a, int key)
 {
 	int page = LINES / 2;
 
+	if (v->capture && (a == A_DROP || a == A_UNDO || a == A_PICKER ||
+	    a == A_PRACTICE)) {
+		ui_message(v, "%s", _("A capture is what happened: it has no drop "
+		    "mode, no other scenarios and no practice."));
+		return true;
+	}
 	switch (a) {
+	case A_LIST:
+		if (v->capture)
+			view_close_conn(v);
+		break;
 	case A_PLAY: view_play_pause(v); break;
 	case A_NEXT: view_step_by(v, 1); break;
 	case A_PREV: view_step_by(v, -1); break;
@@ -692,6 +837,7 @@ static bool view_watch_key(struct view *v, enum view_action a, int key)
 		    ? _("Sequence numbers: absolute, as on the wire")
 		    : _("Sequence numbers: relative to each side's ISN"));
 		break;
+	case A_PRACTICE: return view_practice(v);
 	case A_DROP:
 		v->playing = false;
 		v->mode = MODE_DROP;
@@ -721,6 +867,8 @@ static bool view_key(struct view *v, int r, wint_t ch)
 
 	v->message[0] = '\0';
 	switch (v->mode) {
+	case MODE_CONNLIST:
+		return view_connlist_key(v, a);
 	case MODE_WATCH:
 		return view_watch_key(v, a, key);
 	case MODE_DROP:
@@ -796,13 +944,22 @@ static void view_draw_title(const struct view *v)
 	char left[320], right[200], t[32];
 	int rw;
 
+	if (v->mode == MODE_CONNLIST) {
+		/* TRANSLATORS: the title of a capture's connection list. */
+		snprintf(left, sizeof left, _(" tcpviz  %s  %zu connections"),
+		    v->cap->source, v->cap->nconns);
+		screen_fill(0, 0, COLS, screen_attr(R_TITLE));
+		screen_put(0, 0, left, R_TITLE, COLS);
+		return;
+	}
 	snprintf(right, sizeof right, " %s %s %s%s  %s  t=%s  %zu/%zu ",
 	    v->mode == MODE_DROP ? _("DROP") : "",
 	    screen_glyph(v->playing ? (view_fast(v) ? G_FFWD : G_PLAY) : G_PAUSE),
 	    screen_utf8() ? "×" : "x", speeds[v->speed].label,
-	    v->prof->name, narration_time(v->now, t, sizeof t),
+	    v->prof ? v->prof->name : _("capture"),
+	    narration_time(v->now, t, sizeof t),
 	    v->nsteps ? v->step + 1 : 0, v->nsteps);
-	if (player_ndrops(v->player) > 0) {
+	if (v->player && player_ndrops(v->player) > 0) {
 		size_t n = strlen(right);
 		snprintf(right + n - 1, sizeof right - n + 1, "  %s %zu ",
 		    _("drops"), player_ndrops(v->player));
@@ -892,6 +1049,13 @@ static void view_draw(struct view *v)
 		refresh();
 		return;
 	}
+	if (v->mode == MODE_CONNLIST) {
+		connlist_draw(v, (struct rect){ 1, 0, LINES - 2, COLS });
+		view_draw_title(v);
+		view_draw_bottom(v);
+		refresh();
+		return;
+	}
 	/* The narration takes a fifth of the height, at least its summary
 	 * line and four lines of text. */
 	nh = LINES / 5 < 5 ? 5 : LINES / 5 > 12 ? 12 : LINES / 5;
@@ -961,6 +1125,10 @@ static void view_free(struct view *v)
 	}
 	picker_close(v);
 	free(v->steps);
+	if (v->capture) {
+		view_close_conn(v);
+		connlist_free(v);
+	}
 }
 
 int ui_run(const struct ui_opts *o)
@@ -992,6 +1160,50 @@ int ui_run(const struct ui_opts *o)
 	}
 	/* Built before the terminal said whether it has UTF-8 glyphs and
 	 * how wide it is: build again at the first frame. */
+	v.lay_width = 0;
+	if (v.lang == 1 && !screen_utf8()) {
+		v.lang = 0;
+		i18n_init(0);
+		ui_message(&v, "%s", _("Chinese needs a UTF-8 terminal (for "
+		    "example LANG=C.UTF-8); showing English."));
+	}
+	status = view_loop(&v);
+	screen_end();
+	view_free(&v);
+	return status;
+}
+
+int ui_capture_run(const struct ui_capture_opts *o)
+{
+	struct ui_opts uo = { .lang = o->lang, .theme = o->theme };
+	struct view v;
+	int status;
+
+	memset(&v, 0, sizeof v);
+	v.opts = &uo;
+	v.lang = o->lang;
+	v.theme = o->theme;
+	v.speed = SPEED_DEFAULT;
+	v.capture = true;
+	v.cap = o->tr;
+	v.mode = MODE_CONNLIST;
+	scenario_init(&v.capsc);
+	snprintf(v.capsc.id, sizeof v.capsc.id, "%s", _("capture"));
+	snprintf(v.captitle, sizeof v.captitle, "%s", o->tr->source);
+	v.capsc.title[0] = v.captitle;
+	v.sc = &v.capsc;
+	setlocale(LC_CTYPE, "");
+	if (connlist_build(&v) < 0) {
+		fprintf(stderr, "tcpviz: %s\n", _("out of memory"));
+		return 1;
+	}
+	if (screen_init(v.theme) < 0) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, _("tcpviz: cannot use the terminal (TERM=%s); "
+		    "use --text for a text diagram\n"), term ? term : "");
+		view_free(&v);
+		return 1;
+	}
 	v.lay_width = 0;
 	if (v.lang == 1 && !screen_utf8()) {
 		v.lang = 0;

@@ -76,12 +76,20 @@ enum view_mode {
 	MODE_SEARCH,		/* typing after / */
 	MODE_PAGE,		/* help or inspect on top */
 	MODE_PICKER,		/* the scenario list on top */
+	MODE_CONNLIST,		/* a capture's connections, to pick one */
 	MODE_NMODES
 };
 
 enum view_page { PAGE_NONE, PAGE_HELP, PAGE_INSPECT };
 
 enum view_focus { FOCUS_LADDER, FOCUS_NARRATION, FOCUS_N };
+
+/* One row of a capture's connection list: a connection, or a SYN flood
+ * (all the half-open connections to one listener) as a single row. */
+struct connlist_row {
+	int conn;		/* trace id; 0 for a flood row */
+	int listener;		/* 1-based, for a flood row; else 0 */
+};
 
 /* One scenario of the picker's list. */
 struct picker_item {
@@ -139,6 +147,21 @@ struct view {
 	struct picker_item *items;
 	size_t nitems;
 	size_t item;
+
+	/* A capture (ui_capture_run()): no player, profile nor scenario
+	 * file.  The list shows cap's connections; the chosen ones are
+	 * copied into sub (events and connections only, the rest shared
+	 * with cap), which tr then points at, and capsc stands in for the
+	 * scenario so that the headers name the chosen endpoints. */
+	bool capture;
+	const struct trace *cap;
+	struct trace sub;
+	bool has_sub;
+	struct scenario capsc;
+	char captitle[160];
+	struct connlist_row *rows;
+	size_t nrows;
+	size_t row;
 };
 
 /* ---- screen.c ---- */
@@ -164,10 +187,10 @@ enum view_action {
 	A_NONE,
 	A_PLAY, A_NEXT, A_PREV, A_FIRST, A_LAST, A_FASTER, A_SLOWER,
 	A_FOCUS, A_UP, A_DOWN, A_PGUP, A_PGDN, A_SCROLL_LEFT, A_SCROLL_RIGHT,
-	A_INSPECT, A_SEARCH, A_PICKER, A_LANG, A_THEME, A_ABSOLUTE,
+	A_INSPECT, A_SEARCH, A_PICKER, A_LANG, A_THEME, A_ABSOLUTE, A_PRACTICE,
 	A_DROP, A_UNDO, A_HELP, A_QUIT, A_REDRAW,
 	A_DROP_CLIENT, A_DROP_SERVER, A_DROP_CURSOR,
-	A_CHOOSE, A_CANCEL, A_ERASE
+	A_CHOOSE, A_CANCEL, A_ERASE, A_LIST
 };
 enum view_action keys_action(enum view_mode mode, int key);
 void keys_draw_hint(const struct view *v, int y, int w);
@@ -196,6 +219,11 @@ void inspect_draw(struct view *v, struct rect r);
 int picker_open(struct view *v);
 void picker_close(struct view *v);
 void picker_draw(const struct view *v, struct rect r);
+
+/* ---- connlist.c ---- */
+int connlist_build(struct view *v);
+void connlist_free(struct view *v);
+void connlist_draw(const struct view *v, struct rect r);
 
 /* ---- ui.c ---- */
 long view_cursor(const struct view *v);
