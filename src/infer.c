@@ -879,7 +879,9 @@ static void inf_book(struct inf_conn *c, int s, const struct segment *seg)
 		x->syn = true;
 		x->iss = seg->seq;
 		x->wscale = (seg->opt.present & SEGOPT_WSCALE) != 0;
-		x->wscale_offer = seg->opt.wscale;
+		/* RFC 7323 2.3: a shift above 14 is taken as 14 (and
+		 * keeps a hostile capture from shifting past 31). */
+		x->wscale_offer = seg->opt.wscale > 14 ? 14 : seg->opt.wscale;
 		/* Windows in SYNs are never scaled, later ones are. */
 		if (x->wscale && p->wscale) {
 			x->wshift = x->wscale_offer;

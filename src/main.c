@@ -616,6 +616,20 @@ static int run_capture(const struct options *o)
 	status |= capture_summary(o, &rep, ct);
 	infer_finish(inf);
 
+	/* A file on a terminal without --text/--json: the interactive list
+	 * of connections.  Piped, the text diagram as before; so too when
+	 * the packets came on standard input, which the keys would need. */
+	if (o->read_file && !o->output_chosen && !o->pcap_path &&
+	    isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+		struct ui_capture_opts uo = {
+			.tr = &tr, .lang = o->lang, .theme = o->theme,
+		};
+		int ui = ui_capture_run(&uo);
+		conntrack_free(ct);
+		infer_free(inf);
+		trace_free(&tr);
+		return ui ? ui : status;
+	}
 	if (o->output == OUT_TEXT)
 		trace_write_text(&tr, stdout, &to);
 	else if (o->output == OUT_JSON)

@@ -87,7 +87,7 @@ void ladder_draw(struct view *v, struct rect pane)
 	/* The first line names the lifelines; the ladder is below it. */
 	struct rect r = { pane.y + 1, pane.x, pane.h - 1, pane.w };
 	int rows = layout_rows(v->lay), top, base, maxcol = 0, cl = -1, sl = -1;
-	int64_t branch = player_branch(v->player);
+	int64_t branch = v->player ? player_branch(v->player) : -1;
 	size_t n;
 
 	if (r.h <= 0 || r.w <= 0)

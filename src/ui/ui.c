@@ -946,8 +946,9 @@ static void view_draw_title(const struct view *v)
 
 	if (v->mode == MODE_CONNLIST) {
 		/* TRANSLATORS: the title of a capture's connection list. */
-		snprintf(left, sizeof left, _(" tcpviz  %s  %zu connections"),
-		    v->cap->source, v->cap->nconns);
+		snprintf(left, sizeof left, ngettext(" tcpviz  %s  %lu connection",
+		    " tcpviz  %s  %lu connections", v->cap->nconns),
+		    v->cap->source, (unsigned long)v->cap->nconns);
 		screen_fill(0, 0, COLS, screen_attr(R_TITLE));
 		screen_put(0, 0, left, R_TITLE, COLS);
 		return;

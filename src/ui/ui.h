@@ -49,6 +49,19 @@ struct ui_opts {
  */
 int ui_run(const struct ui_opts *o);
 
+/* A capture's view (tcpviz -r FILE on a terminal): the list of its
+ * connections, and the one chosen in the diagram.  tr is complete
+ * (infer_finish() done) and outlives ui_capture_run(). */
+struct trace;
+struct ui_capture_opts {
+	const struct trace *tr;
+	int lang;			/* 0 English, 1 Chinese */
+	int theme;			/* enum ui_theme */
+};
+
+/* As ui_run(), for a capture. */
+int ui_capture_run(const struct ui_capture_opts *o);
+
 /* The keymap as `--keys` prints it: one key per line, its name, a tab
  * and what it does, in the current gettext language. */
 void ui_keys_print(FILE *out);

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# capture_tmux.sh: a capture in the interactive view, as a person sees
+# it.  The lifecycle lesson is written as a pcap (-w) and read back with
+# -r on a terminal (tmux): the connection list shows the connection and
+# both sides' final states, Enter opens its ladder with the segments
+# drawn flat (one observation point), a shows absolute numbers, the hint
+# line says there is no drop mode, Backspace goes back to the list and q
+# exits with status 0.  Piped, -r still prints the text diagram.  Every
+# wait polls the screen with a time limit.  Exit 77 (skip) when tmux or
+# the program is missing.
+set -u
+: "${TCPVIZ:?}"
+[ -x "$TCPVIZ" ] || { echo "SKIP: $TCPVIZ not built"; exit 77; }
+command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
+
+tmp=$(mktemp -d) || exit 1
+sock=tcpviz-capture-test-$$
+tm() { LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+	tm kill-server >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail=0
+limit=${UI_TMUX_WAIT:-15}
+
+ok() { printf 'ok: %s\n' "$1"; }
+bad() {
+	printf 'FAIL: %s\n' "$1"
+	fail=1
+}
+
+screen() { tm capture-pane -p -t "$1"; }
+keys() {
+	local name=$1
+	shift
+	tm send-keys -t "$name" "$@"
+}
+# wait_for NAME PATTERN: poll until the screen matches; 1 on time-out.
+wait_for() {
+	local name=$1 pattern=$2 end=$((SECONDS + limit))
+	while :; do
+		screen "$name" >"$tmp/$name.screen"
+		grep -Eq -- "$pattern" "$tmp/$name.screen" && return 0
+		((SECONDS >= end)) && return 1
+		sleep 0.1
+	done
+}
+check() {	# check NAME PATTERN WHAT
+	if wait_for "$1" "$2"; then
+		ok "$3"
+	else
+		bad "$3"
+		sed 's/^/  | /' "$tmp/$1.screen"
+	fi
+}
+
+pcap=$tmp/lifecycle.pcap
+if ! "$TCPVIZ" -w "$pcap" lifecycle || [ ! -s "$pcap" ]; then
+	echo "FAIL: tcpviz -w did not write the lifecycle's pcap"
+	exit 1
+fi
+
+# Piped (not a terminal): the text diagram, as before.
+if "$TCPVIZ" -r "$pcap" 2>/dev/null | grep -q 'SYN_SENT'; then
+	ok "-r piped prints the text diagram"
+else
+	bad "-r piped prints the text diagram"
+fi
+
+{
+	printf '#!/usr/bin/env bash\n'
+	printf 'unset NO_COLOR LANGUAGE LC_MESSAGES\n'
+	printf 'export LANG=C.UTF-8 LC_ALL=C.UTF-8 TCPVIZ_DATADIR=%q\n' \
+		"${TCPVIZ_DATADIR:-}"
+	printf '%q -r %q\n' "$TCPVIZ" "$pcap"
+	printf 'echo "exit $?" >%q\n' "$tmp/cap.status"
+	printf 'exec sleep 600\n'
+} >"$tmp/cap.sh"
+tm new-session -d -s cap -x 140 -y 40 "bash $tmp/cap.sh"
+
+check cap '1 connection' "the list's title counts the connection"
+check cap '10\.0\.0\.1:49152 +10\.0\.0\.2:80 +TIME_WAIT +CLOSED +11 ' \
+	"the list shows the endpoints, both final states and the packets"
+
+keys cap Enter
+check cap 'SYN_SENT.*─ S seq=0 len=0 ─+▶' "Enter opens the ladder with the SYN"
+check cap '◀─+ S\. seq=0 ack=1 len=0 ─' "... the SYN-ACK"
+check cap 'F\. seq=101 ack=301 len=0' "... and the FIN"
+check cap 'capture: no drop mode' "the hint line says there is no drop mode"
+# Flat arrows: the SYN's arrow has its head on its own row, no corner.
+if grep -q 'S seq=0 len=0 ─*▶' "$tmp/cap.screen" &&
+	! grep -Eq '[╮╰]' "$tmp/cap.screen"; then
+	ok "captured arrows are drawn flat, at the capture time"
+else
+	bad "captured arrows are drawn flat, at the capture time"
+fi
+
+keys cap d
+check cap 'no drop mode, no other scenarios' "d explains that a capture has no drops"
+
+keys cap a
+check cap 'S seq=[0-9]{5,} len=0' "a shows absolute sequence numbers"
+
+keys cap BSpace
+check cap 'client state +server state' "Backspace goes back to the list"
+
+keys cap q
+end=$((SECONDS + limit))
+while [ ! -s "$tmp/cap.status" ] && ((SECONDS < end)); do sleep 0.1; done
+if [ "$(cat "$tmp/cap.status" 2>/dev/null)" = "exit 0" ]; then
+	ok "q exits with status 0"
+else
+	bad "q exits with status 0 (got: $(cat "$tmp/cap.status" 2>/dev/null))"
+fi
+
+exit $fail
