@@ -422,6 +422,7 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 	t->snd_end = t->iss + 1 + fastopen;
 	t->tfo_syn = fastopen > 0 && (e->prof.fastopen & 1);
 	tcb_set_state(e, t, TCP_SYN_SENT, "connect");
+	t->syn_first = e->now;
 	tcp_send_syn(e, t, 0);
 	return t;
 }

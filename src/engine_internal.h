@@ -22,6 +22,7 @@
 #include "rng.h"
 
 #define NEVER INT64_MAX
+#define LINUX_TICK 4000		/* one jiffy at HZ=250, Debian's kernels */
 
 /* An entry of a listener's accept queue (tcb.accq). */
 struct tcb_accepted {
@@ -88,6 +89,10 @@ struct tcb {
 
 	/* Retransmission (RFC 6298). */
 	int64_t rto, srtt, rttvar;
+	int64_t mdev4, mdev_max;	/* Linux's estimator: 4 x mean deviation,
+					   and its largest in this window */
+	uint32_t var_seq;		/* the window ends when SND.UNA passes it */
+	int64_t syn_first;		/* when the first SYN left (giving up) */
 	bool rtt_valid;
 	int retransmits;		/* timeouts of the segment at snd_una */
 	bool recovering;		/* after a timeout: resend the rest as ACKs come */

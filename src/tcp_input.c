@@ -385,15 +385,20 @@ static void syn_sent_input(struct engine *e, struct tcb *t, const struct segment
 			h->tfo_cookie_len = seg->opt.tfo_len;
 			memcpy(h->tfo_cookie, seg->opt.tfo_cookie, seg->opt.tfo_len);
 		}
-		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
+		rtt_from_ack(e, t, seg);
 		/* Data in our SYN that the server did not take goes again. */
 		t->snd_nxt = seg->ack;
 		established(e, t, "rcv-syn-ack");
 		/* Data the application wrote while connecting carries the
 		 * ACK itself (Linux delays the ACK for a waiting writer). */
-		if (seq_lt(t->snd_nxt, t->snd_end))
+		if (seq_lt(t->snd_nxt, t->snd_end)) {
+			/* Linux marks the SYN-ACK as a receive with its ACK
+			 * timer primed (tcp_enter_quickack_mode), so data
+			 * sent at once makes the exchange interactive. */
+			t->last_data_rcvd = e->now;
 			tcp_output(e, t);
+		}
 		else
 			tcp_send_ack(e, t, 0);
 		return;
@@ -461,8 +466,8 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 			}
 			enqueue_accept(e, l, t);
 		}
-		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
+		rtt_from_ack(e, t, seg);
 		t->snd_wl1 = seg->seq - 1;	/* let this segment set the window */
 		window_update(t, seg);
 		established(e, t, "rcv-ack");
@@ -475,8 +480,8 @@ static bool ack_input(struct engine *e, struct tcb *t, const struct segment *seg
 		return false;
 	}
 	if (seq_gt(seg->ack, t->snd_una)) {
-		rtt_from_ack(e, t, seg);
 		t->snd_una = seg->ack;
+		rtt_from_ack(e, t, seg);
 		t->retransmits = 0;
 		timer_cancel(e, t, TIMER_RETRANSMIT);
 		if (t->snd_una != t->snd_nxt) {

@@ -317,8 +317,11 @@ void tcp_ack_received(struct engine *e, struct tcb *t, bool now)
 		tcp_send_ack(e, t, 0);
 		return;
 	}
+	/* Linux's ato is 0 until data has arrived: a bare FIN is then
+	 * acknowledged at the next clock tick (4 ms at HZ=250), not 40 ms. */
 	if (t->timer[TIMER_DELACK] == NEVER)
-		timer_arm(e, t, TIMER_DELACK, e->prof.delack);
+		timer_arm(e, t, TIMER_DELACK,
+		    t->last_data_rcvd >= 0 ? e->prof.delack : LINUX_TICK);
 }
 
 /*

@@ -58,9 +58,55 @@ int64_t timer_syn_interval(const struct profile *p, int k, bool syn)
 }
 
 /* RFC 6298 section 2, with Linux's floor on the variance term. */
+/*
+ * Linux's tcp_rtt_estimator(): the variance term starts at twice the
+ * first sample (at least rto_min) and shrinks by a quarter of its excess
+ * at most once per window of data, however many samples come in it.
+ */
+static void rtt_sample_linux(struct engine *e, struct tcb *t, int64_t r)
+{
+	const struct profile *p = &e->prof;
+	if (!t->rtt_valid) {
+		t->srtt = r;
+		t->mdev4 = 2 * r;
+		t->rttvar = t->mdev4 > p->rto_min ? t->mdev4 : p->rto_min;
+		t->mdev_max = t->rttvar;
+		t->var_seq = t->snd_nxt;
+		t->rtt_valid = true;
+	} else {
+		int64_t err = r - t->srtt;
+		t->srtt += err / 8;
+		if (err < 0) {
+			err = -err - t->mdev4 / 4;
+			if (err > 0)
+				err /= 8;
+		} else {
+			err -= t->mdev4 / 4;
+		}
+		t->mdev4 += err;
+		if (t->mdev4 > t->mdev_max) {
+			t->mdev_max = t->mdev4;
+			if (t->mdev_max > t->rttvar)
+				t->rttvar = t->mdev_max;
+		}
+		if (seq_gt(t->snd_una, t->var_seq)) {
+			if (t->mdev_max < t->rttvar)
+				t->rttvar -= (t->rttvar - t->mdev_max) / 4;
+			t->var_seq = t->snd_nxt;
+			t->mdev_max = p->rto_min;
+		}
+	}
+	int64_t rto = t->srtt + t->rttvar;
+	t->rto = rto < p->rto_max ? rto : p->rto_max;
+}
+
 void timer_rtt_sample(struct engine *e, struct tcb *t, int64_t r)
 {
 	const struct profile *p = &e->prof;
+	if (p->rto_linux) {
+		rtt_sample_linux(e, t, r);
+		return;
+	}
 	if (!t->rtt_valid) {
 		t->srtt = r;
 		t->rttvar = r / 2;
@@ -70,12 +116,9 @@ void timer_rtt_sample(struct engine *e, struct tcb *t, int64_t r)
 		t->rttvar = (3 * t->rttvar + diff) / 4;
 		t->srtt = (7 * t->srtt + r) / 8;
 	}
-	int64_t var = 4 * t->rttvar;
-	int64_t rto;
-	if (p->rto_linux)
-		rto = t->srtt + (var > p->rto_min ? var : p->rto_min);
-	else
-		rto = t->srtt + var > p->rto_min ? t->srtt + var : p->rto_min;
+	/* RFC 6298 2.3 and 2.4: never below the floor (1 s). */
+	int64_t rto = t->srtt + 4 * t->rttvar;
+	rto = rto > p->rto_min ? rto : p->rto_min;
 	t->rto = rto < p->rto_max ? rto : p->rto_max;
 }
 
@@ -88,17 +131,36 @@ void timer_keepalive_reset(struct engine *e, struct tcb *t)
 static int retry_limit(const struct engine *e, const struct tcb *t)
 {
 	const struct profile *p = &e->prof;
-	if (t->state == TCP_SYN_SENT)
-		return p->syn_retries + p->syn_linear_timeouts;
 	if (t->state == TCP_SYN_RCVD)
-		return t->passive ? p->synack_retries : p->syn_retries;
+		return p->synack_retries;
 	return t->orphan ? p->orphan_retries : p->retries2;
+}
+
+/*
+ * Linux gives up on a SYN by time, not by count (retransmits_timed_out,
+ * tcp_model_timeout): after as long as syn_retries doublings of the
+ * initial RTO would take, (2^(n+1) - 1) x RTO, the linear timeouts only
+ * packing the retries closer inside it (measured: syn_retries=2 -> six
+ * SYNs, failure at 7 s; the default 6 -> failure at 131 s).
+ */
+static bool syn_expired(const struct engine *e, const struct tcb *t)
+{
+	const struct profile *p = &e->prof;
+	int thresh = 0;
+	while ((p->rto_initial << (thresh + 1)) <= p->rto_max)
+		thresh++;
+	int n = p->syn_retries;
+	int64_t budget = n <= thresh ? ((2LL << n) - 1) * p->rto_initial :
+	    ((2LL << thresh) - 1) * p->rto_initial + (n - thresh) * p->rto_max;
+	return e->now - t->syn_first >= budget;
 }
 
 static void retransmit_timeout(struct engine *e, struct tcb *t)
 {
 	bool handshake = t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD;
-	if (t->retransmits >= retry_limit(e, t)) {
+	bool active_syn = t->state == TCP_SYN_SENT ||
+	    (t->state == TCP_SYN_RCVD && !t->passive);
+	if (active_syn ? syn_expired(e, t) : t->retransmits >= retry_limit(e, t)) {
 		if (t->state == TCP_SYN_RCVD && t->passive) {
 			/* The half-open entry is dropped without a word. */
 			tcb_drop_child(e, t, "synack-timeout");
