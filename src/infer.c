@@ -943,7 +943,9 @@ static void inf_backoff(struct infer *inf, struct inf_conn *c, int conn,
 		x->rtx_gap = t - x->rtx_t;
 		x->rtx_t = t;
 	}
-	if (x->rtx_gap > 0)
+	/* No real backoff exceeds Linux's 120 s RTO by much; an hour bounds
+	 * the arithmetic for a capture with absurd timestamps (fuzzed). */
+	if (x->rtx_gap > 0 && x->rtx_gap <= 3600 * INT64_C(1000000))
 		dl_push(inf, x->rtx_t + 2 * x->rtx_gap + x->rtx_gap / 2, conn, s,
 		    DL_GIVE_UP);
 }
