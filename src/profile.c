@@ -97,7 +97,7 @@ static const struct key {
 	{ "rto_initial", K_TIME, F(rto_initial), 0, 0, N_("first retransmission timeout") },
 	{ "rto_min", K_TIME, F(rto_min), 0, 0, N_("smallest retransmission timeout") },
 	{ "rto_max", K_TIME, F(rto_max), 0, 0, N_("largest retransmission timeout") },
-	{ "syn_retries", K_INT, F(syn_retries), 0, 127, N_("SYN retransmissions before connect() fails") },
+	{ "syn_retries", K_INT, F(syn_retries), 0, 127, N_("connect() gives up after (2^(n+1) - 1) x rto_initial (n SYN retries)") },
 	{ "syn_linear_timeouts", K_INT, F(syn_linear_timeouts), 0, 127, N_("SYN timeouts before the backoff doubles") },
 	{ "synack_retries", K_INT, F(synack_retries), 0, 127, N_("SYN-ACK retransmissions before the half-open entry is dropped") },
 	{ "retries2", K_INT, F(retries2), 0, 127, N_("data and FIN retransmissions before giving up") },
