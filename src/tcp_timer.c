@@ -146,8 +146,10 @@ static int retry_limit(const struct engine *e, const struct tcb *t)
 static bool syn_expired(const struct engine *e, const struct tcb *t)
 {
 	const struct profile *p = &e->prof;
+	/* How many doublings fit under rto_max (Linux: linear_backoff_thresh);
+	 * bounded so that odd --set values cannot shift past 63 bits. */
 	int thresh = 0;
-	while ((p->rto_initial << (thresh + 1)) <= p->rto_max)
+	while (thresh < 30 && p->rto_initial <= p->rto_max >> (thresh + 1))
 		thresh++;
 	int n = p->syn_retries;
 	int64_t budget = n <= thresh ? ((2LL << n) - 1) * p->rto_initial :
