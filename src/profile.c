@@ -94,9 +94,9 @@ static const struct key {
 	const char *help;
 } keys[] = {
 #define F(field) offsetof(struct profile, field)
-	{ "rto_initial", K_TIME, F(rto_initial), 0, 0, N_("first retransmission timeout") },
-	{ "rto_min", K_TIME, F(rto_min), 0, 0, N_("smallest retransmission timeout") },
-	{ "rto_max", K_TIME, F(rto_max), 0, 0, N_("largest retransmission timeout") },
+	{ "rto_initial", K_TIME, F(rto_initial), 1000, 0, N_("first retransmission timeout") },
+	{ "rto_min", K_TIME, F(rto_min), 1000, 0, N_("smallest retransmission timeout") },
+	{ "rto_max", K_TIME, F(rto_max), 1000, 0, N_("largest retransmission timeout") },
 	{ "syn_retries", K_INT, F(syn_retries), 0, 127, N_("connect() gives up after (2^(n+1) - 1) x rto_initial (n SYN retries)") },
 	{ "syn_linear_timeouts", K_INT, F(syn_linear_timeouts), 0, 127, N_("SYN timeouts before the backoff doubles") },
 	{ "synack_retries", K_INT, F(synack_retries), 0, 127, N_("SYN-ACK retransmissions before the half-open entry is dropped") },
@@ -203,6 +203,11 @@ int profile_set(struct profile *p, const char *assignment, struct tv_error *err)
 		if (units_parse_time(val, &us, NULL) != UNITS_OK) {
 			tv_error_set(err, "%s: expected a time like 1.5 or 200ms, got '%s'",
 			    k->name, val);
+			return -1;
+		}
+		/* A timer of 0 would fire again at the same instant forever. */
+		if (us < k->min) {
+			tv_error_set(err, "%s: at least 0.001 s, got '%s'", k->name, val);
 			return -1;
 		}
 		if (k->type == K_DELAY)
