@@ -3,7 +3,9 @@
  * devices are read the same way, one packet at a time with
  * pcap_next_ex(), so that damage in a file is seen at the packet where
  * it starts.  Live capture drops root right after the device is open,
- * as tcpdump -Z does.
+ * as tcpdump -Z does.  Saving chosen packets reads them again from
+ * where they came (the file, or a watched device's spool) rather than
+ * keeping every packet's bytes in memory.
  */
 /* setgroups() and the BSD types that pcap.h uses (the program's flags
  * may already ask for them, for curses). */
@@ -47,6 +49,8 @@ struct capture {
 	bool live;
 	bool pcapng;
 	const char *name;	/* for messages: the file or the device */
+	const char *file;	/* -r, to read again for capture_save() */
+	const char *filter;
 	struct conntrack *ct;
 	uint64_t count;
 	/* Where the next record starts: a classic pcap file's records are
@@ -55,6 +59,10 @@ struct capture {
 	pcap_dumper_t *dump;
 	struct savefile save;	/* -w */
 	char *filebuf;		/* the file's stdio buffer (cap_open_file()) */
+	/* capture_watch(): every packet read, for capture_save(). */
+	pcap_dumper_t *spool;
+	bool over;		/* capture_poll() has nothing more to give */
+	char why[256];		/* and why, when it failed */
 	struct capture_report rep;
 };
 
@@ -179,6 +187,8 @@ static void cap_free(struct capture *c)
 		pcap_dump_close(c->dump);
 		savefile_abort(&c->save);
 	}
+	if (c->spool != NULL)
+		pcap_dump_close(c->spool);
 	if (c->p != NULL)
 		pcap_close(c->p);
 	free(c->filebuf);
@@ -223,6 +233,8 @@ struct capture *capture_open(const struct capture_opts *o,
 	}
 	c->ct = ct;
 	c->count = o->count;
+	c->file = o->file;
+	c->filter = o->filter;
 	if (o->file != NULL) {
 		c->name = strcmp(o->file, "-") == 0 ? "standard input" : o->file;
 		c->p = cap_open_file(c, o->file, ebuf);
@@ -296,6 +308,22 @@ static void cap_packet(struct capture *c, const struct pcap_pkthdr *h,
 	}
 }
 
+/* One packet read: saved, spooled, decoded, and counted. */
+static void cap_take(struct capture *c, const struct pcap_pkthdr *h,
+    const u_char *data)
+{
+	c->rep.packets++;
+	if (c->dump != NULL)
+		pcap_dump((u_char *)c->dump, h, data);
+	if (c->spool != NULL)
+		pcap_dump((u_char *)c->spool, h, data);
+	cap_packet(c, h, data);
+	if (!c->live) {
+		c->pos = c->pcapng ? ftell(pcap_file(c->p)) :
+		    c->pos + CAP_PCAP_RECORD_HEADER + h->caplen;
+	}
+}
+
 int capture_run(struct capture *c, char *err, size_t errlen)
 {
 	struct sigaction sa, old_int, old_term;
@@ -317,14 +345,7 @@ int capture_run(struct capture *c, char *err, size_t errlen)
 			continue;
 		if (rc != 1)
 			break;
-		c->rep.packets++;
-		if (c->dump != NULL)
-			pcap_dump((u_char *)c->dump, h, data);
-		cap_packet(c, h, data);
-		if (!c->live) {
-			c->pos = c->pcapng ? ftell(pcap_file(c->p)) :
-			    c->pos + CAP_PCAP_RECORD_HEADER + h->caplen;
-		}
+		cap_take(c, h, data);
 	}
 
 	cap_running = NULL;
@@ -341,6 +362,201 @@ int capture_run(struct capture *c, char *err, size_t errlen)
 		status = -1;
 	}
 	return status;
+}
+
+int capture_watch(struct capture *c, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE], path[4096];
+	const char *dir = getenv("TMPDIR");
+	FILE *f;
+	int fd;
+
+	if (!c->live)
+		return 0;
+	if (pcap_setnonblock(c->p, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: %s", c->name, ebuf);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/tcpviz-XXXXXX",
+	    dir != NULL && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Unnamed from the start: nothing is left behind, however the
+	 * program ends. */
+	unlink(path);
+	if ((f = fdopen(fd, "w+b")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((c->spool = pcap_dump_fopen(c->p, f)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(c->p));
+		fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+int capture_fd(const struct capture *c)
+{
+	return c->live ? pcap_get_selectable_fd(c->p) : -1;
+}
+
+long capture_poll(struct capture *c, long max, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	long n = 0;
+
+	while (!c->over && n < max) {
+		int rc;
+
+		if (c->count != 0 && c->rep.packets >= c->count) {
+			c->over = true;
+			break;
+		}
+		rc = pcap_next_ex(c->p, &h, &data);
+		if (rc == 0)
+			break;
+		if (rc != 1) {
+			c->over = true;
+			snprintf(c->why, sizeof c->why, "%s: %s", c->name,
+			    rc == PCAP_ERROR ? pcap_geterr(c->p)
+			    : "the capture ended");
+			break;
+		}
+		cap_take(c, h, data);
+		n++;
+	}
+	if (n == 0 && c->over) {
+		snprintf(err, errlen, "%s", c->why);
+		return -1;
+	}
+	return n;
+}
+
+/* pcap's counters into the report.  libpcap keeps the totals: asking
+ * again does not reset them. */
+static void cap_read_stats(struct capture *c)
+{
+	struct pcap_stat ps;
+
+	if (c->live && pcap_stats(c->p, &ps) == 0) {
+		c->rep.has_stats = true;
+		c->rep.recv = ps.ps_recv;
+		c->rep.drop = ps.ps_drop;
+		c->rep.ifdrop = ps.ps_ifdrop;
+	}
+}
+
+void capture_stats(struct capture *c, struct capture_report *rep)
+{
+	cap_read_stats(c);
+	*rep = c->rep;
+}
+
+/* Where capture_save() reads the packets again: the file, or the
+ * spool through a descriptor of its own (its own offset). */
+static pcap_t *cap_reopen(struct capture *c, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "", path[64];
+	struct bpf_program prog;
+	pcap_t *p;
+
+	if (c->live) {
+		if (c->spool == NULL || pcap_dump_flush(c->spool) < 0) {
+			snprintf(err, errlen, "%s: the packets were not kept",
+			    c->name);
+			return NULL;
+		}
+		snprintf(path, sizeof path, "/proc/self/fd/%d",
+		    fileno(pcap_dump_file(c->spool)));
+		if ((p = pcap_open_offline(path, ebuf)) == NULL)
+			snprintf(err, errlen, "%s: reading the kept packets: %s",
+			    c->name, ebuf);
+		return p;
+	}
+	if (strcmp(c->file, "-") == 0) {
+		snprintf(err, errlen, "standard input cannot be read twice");
+		return NULL;
+	}
+	if ((p = pcap_open_offline(c->file, ebuf)) == NULL) {
+		snprintf(err, errlen, "%s", ebuf);
+		return NULL;
+	}
+	/* The same filter, so that the packets come in the same order and
+	 * number as the first time. */
+	if (c->filter != NULL) {
+		if (pcap_compile(p, &prog, c->filter, 1,
+		    PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(p, &prog) < 0) {
+			snprintf(err, errlen, "%s: %s", c->file, pcap_geterr(p));
+			pcap_close(p);
+			return NULL;
+		}
+		pcap_freecode(&prog);
+	}
+	return p;
+}
+
+int capture_save(struct capture *c, const uint32_t *seg, size_t n,
+    const char *path, size_t *saved, char *err, size_t errlen)
+{
+	struct savefile sf;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_dumper_t *out;
+	pcap_t *in;
+	uint64_t read = 0;
+	uint32_t k = 0;
+	size_t i = 0;
+	FILE *f;
+	int failed, saved_errno;
+
+	*saved = 0;
+	if ((in = cap_reopen(c, err, errlen)) == NULL)
+		return -1;
+	if ((f = savefile_open(&sf, path, err, errlen)) == NULL) {
+		pcap_close(in);
+		return -1;
+	}
+	if ((out = pcap_dump_fopen(in, f)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(in));
+		fclose(f);
+		savefile_abort(&sf);
+		pcap_close(in);
+		return -1;
+	}
+	/* The k-th packet that decodes as TCP was segment k: decoding is
+	 * the same pure function as the first time. */
+	while (i < n && (c->live || c->count == 0 || read < c->count) &&
+	    pcap_next_ex(in, &h, &data) == 1) {
+		struct decode_result r;
+
+		read++;
+		if (decode_packet(c->linktype, data, h->caplen, h->len, &r) !=
+		    DECODE_OK)
+			continue;
+		k++;
+		while (i < n && seg[i] < k)
+			i++;
+		if (i < n && seg[i] == k) {
+			pcap_dump((u_char *)out, h, data);
+			(*saved)++;
+			i++;
+		}
+	}
+	failed = pcap_dump_flush(out) < 0 || ferror(pcap_dump_file(out));
+	saved_errno = errno;
+	pcap_dump_close(out);
+	pcap_close(in);
+	if (failed) {
+		snprintf(err, errlen, "%s: %s", path, strerror(saved_errno));
+		savefile_abort(&sf);
+		return -1;
+	}
+	return savefile_commit(&sf, err, errlen);
 }
 
 /* Finish the -w file and put it in place. */
@@ -363,15 +579,9 @@ static int cap_save_close(struct capture *c, char *err, size_t errlen)
 int capture_close(struct capture *c, struct capture_report *rep, char *err,
     size_t errlen)
 {
-	struct pcap_stat ps;
 	int status = 0;
 
-	if (c->live && pcap_stats(c->p, &ps) == 0) {
-		c->rep.has_stats = true;
-		c->rep.recv = ps.ps_recv;
-		c->rep.drop = ps.ps_drop;
-		c->rep.ifdrop = ps.ps_ifdrop;
-	}
+	cap_read_stats(c);
 	if (c->dump != NULL)
 		status = cap_save_close(c, err, errlen);
 	*rep = c->rep;

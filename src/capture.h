@@ -9,6 +9,13 @@
  * line: a missing device, no permission, a bad filter, a file that is no
  * capture); a file that is damaged part-way is not an error: what came
  * before the damage is kept and the report says where it starts.
+ *
+ * An interactive view reads a live device as packets come instead:
+ * capture_open(), capture_watch(), then capture_poll() whenever
+ * capture_fd() is readable (and capture_stats() for pcap's counters),
+ * capture_close() at the end.  capture_save() copies chosen packets,
+ * as they were captured, from a file read with capture_run() or from a
+ * watched device.
  */
 #ifndef CAPTURE_H
 #define CAPTURE_H
@@ -59,6 +66,39 @@ struct capture *capture_open(const struct capture_opts *o,
  * goes away).
  */
 int capture_run(struct capture *c, char *err, size_t errlen);
+
+/*
+ * Live, for a view: reading no longer waits, and every packet read is
+ * also kept in an unnamed temporary file (in $TMPDIR, else /tmp) for
+ * capture_save().  Files need nothing of this.
+ */
+int capture_watch(struct capture *c, char *err, size_t errlen);
+
+/* What poll() should watch for packets (capture_watch() done); -1 for a
+ * file. */
+int capture_fd(const struct capture *c);
+
+/*
+ * Read at most `max` of the packets that wait, without waiting.  Returns
+ * how many were read, or -1 once the capture is over: the -c count was
+ * reached (err empty) or the device failed (err says why).
+ */
+long capture_poll(struct capture *c, long max, char *err, size_t errlen);
+
+/* pcap's counters so far, in rep's has_stats, recv, drop and ifdrop
+ * (live only), and the packets read. */
+void capture_stats(struct capture *c, struct capture_report *rep);
+
+/*
+ * Save to a new pcap file at `path` (written aside and renamed, as -w)
+ * the packets that were the `seg[0..n)`-th segments given to conntrack
+ * (trace segment numbers, ascending), as they were captured: the file
+ * is read again with the same filter, or the watched device's packets
+ * are read back.  *saved says how many were written.  Not for standard
+ * input, which cannot be read twice.
+ */
+int capture_save(struct capture *c, const uint32_t *seg, size_t n,
+    const char *path, size_t *saved, char *err, size_t errlen);
 
 /* Finish the -w file (rename it into place), fill the report, free. */
 int capture_close(struct capture *c, struct capture_report *rep, char *err,

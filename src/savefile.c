@@ -50,6 +50,12 @@ FILE *savefile_open(struct savefile *sf, const char *path, char *err,
 		if (fd < 0) {
 			free(sf->tmp);
 			sf->tmp = NULL;
+		} else {
+			/* What open() would have made (0666 less the umask), not
+			 * mkstemp()'s 0600. */
+			mode_t mask = umask(0);
+			umask(mask);
+			fchmod(fd, 0666 & ~mask);
 		}
 	}
 	if (fd < 0 || (sf->fd = dup(fd)) < 0 || (f = fdopen(fd, "wb")) == NULL) {
