@@ -386,6 +386,20 @@ int conntrack_add(struct conntrack *ct, int64_t t_us,
 	return id;
 }
 
+void conntrack_idle(struct conntrack *ct, int64_t t_us)
+{
+	int64_t t;
+
+	if (!ct->started)
+		return;
+	t = t_us - ct->t0;
+	if (t <= ct->tlast)
+		return;
+	ct->tlast = t;
+	if (ct->inf != NULL)
+		infer_advance(ct->inf, t);
+}
+
 void conntrack_infer(struct conntrack *ct, struct infer *inf)
 {
 	ct->inf = inf;

@@ -68,6 +68,15 @@ void conntrack_free(struct conntrack *ct);
 int conntrack_add(struct conntrack *ct, int64_t t_us,
     const struct segment *seg);
 
+/*
+ * Nothing more was captured up to t_us (the clock of conntrack_add()):
+ * a live capture that has gone quiet.  The timeouts that inference
+ * expects by then (a connect() that gave up) are appended, and later
+ * segments are never placed before t_us.  Nothing happens before the
+ * first segment.
+ */
+void conntrack_idle(struct conntrack *ct, int64_t t_us);
+
 /* From now on, hand every segment to `inf` as well (infer.h: states,
  * notes and narration of each side); NULL stops it.  The caller keeps
  * inf and calls infer_finish() at the end. */

@@ -103,7 +103,8 @@ void infer_segment(struct infer *inf, size_t index);
  * oldn is how many there were before. */
 void infer_forget(struct infer *inf, const int *newid, size_t oldn);
 
-/* The capture is over: fill in the listeners' flood summaries. */
+/* Fill in the listeners' flood summaries: at the end of the capture,
+ * and as often as a live view wants them up to date. */
 void infer_finish(struct infer *inf);
 
 #endif

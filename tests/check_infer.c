@@ -650,6 +650,38 @@ START_TEST(test_syn_timeout)
 }
 END_TEST
 
+/* A live capture that goes quiet: the clock moves without packets
+ * (conntrack_idle()), so the give-up shows without another packet, and
+ * a packet stamped before that moment is not placed before it. */
+START_TEST(test_syn_timeout_quiet)
+{
+	struct cap c;
+	int64_t t, base = 1000 * SEC;
+	size_t nev;
+
+	cap_open(&c, NULL);
+	conntrack_idle(c.ct, base);
+	ck_assert_uint_eq(c.tr.nev, 0);
+	add(&c, base, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, base + 1 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	add(&c, base + 3 * SEC, sg(CLI, SRV, "S", 100, 0, 0));
+	nev = c.tr.nev;
+	conntrack_idle(c.ct, base + 7 * SEC);
+	ck_assert_uint_eq(c.tr.nev, nev);
+	conntrack_idle(c.ct, base + 20 * SEC);
+	ck_assert_str_eq(path(&c, 1, SIDE_CLIENT), "CLOSED SYN_SENT CLOSED");
+	ck_assert_str_eq(last_cause(&c, 1, SIDE_CLIENT, &t), "timeout");
+	ck_assert_int_eq(t, 8 * SEC);
+	/* Time never goes back: not for idling, not for a late packet. */
+	nev = c.tr.nev;
+	conntrack_idle(c.ct, base + 10 * SEC);
+	ck_assert_uint_eq(c.tr.nev, nev);
+	add(&c, base + 15 * SEC, sg("10.0.0.3:1000", SRV, "S", 7, 0, 0));
+	ck_assert_int_eq(c.tr.ev[c.tr.nev - 1].t, 20 * SEC);
+	cap_close(&c);
+}
+END_TEST
+
 START_TEST(test_synack_timeout)
 {
 	struct cap c;
@@ -1100,6 +1132,7 @@ Suite *infer_suite(void)
 
 	tc = tcase_create("timeouts");
 	tcase_add_test(tc, test_syn_timeout);
+	tcase_add_test(tc, test_syn_timeout_quiet);
 	tcase_add_test(tc, test_synack_timeout);
 	suite_add_tcase(s, tc);
 
