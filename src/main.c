@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capsource.h"
 #include "capture.h"
 #include "conntrack.h"
 #include "datadir.h"
@@ -581,6 +582,45 @@ static void print_summary(const struct trace *tr)
 	    count[TRACE_APP], count[TRACE_NARRATION], tr->nev, floods);
 }
 
+/*
+ * On a terminal without --text/--json: the interactive list of
+ * connections, live for -i.  Not for packets on standard input, which
+ * the keys need.
+ */
+static bool capture_wants_view(const struct options *o)
+{
+	return !o->output_chosen && isatty(STDOUT_FILENO) &&
+	    isatty(STDIN_FILENO);
+}
+
+/* The interactive view of a capture: a file is read whole first; a
+ * device is read by the view as packets come. */
+static int view_capture(const struct options *o, struct capture *c,
+    struct conntrack *ct, struct infer *inf, struct trace *tr)
+{
+	struct capsource cs = { .cap = c, .ct = ct, .inf = inf, .tr = tr };
+	struct ui_capture_source src;
+	struct ui_capture_opts uo = {
+		.tr = tr, .src = &src, .lang = o->lang, .theme = o->theme,
+	};
+	char err[512];
+	int status = 0;
+
+	if (o->iface && capture_watch(c, err, sizeof err) < 0)
+		die(1, "%s", err);
+	if (o->read_file) {
+		if (capture_run(c, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			status = 1;
+		}
+		infer_finish(inf);
+	}
+	capsource_bind(&cs, o->read_file ? o->read_file : o->iface,
+	    o->iface != NULL, &src);
+	int ui = ui_capture_run(&uo);
+	return ui ? ui : status;
+}
+
 /* -r or -i: the packets' connections, shown like a scenario's trace. */
 static int run_capture(const struct options *o)
 {
@@ -593,7 +633,8 @@ static int run_capture(const struct options *o)
 	struct capture_report rep;
 	struct trace tr;
 	char err[512];
-	int status;
+	int status = 0;
+	bool view = capture_wants_view(o);
 
 	trace_init(&tr);
 	snprintf(tr.source, sizeof tr.source, "%s:%s",
@@ -606,38 +647,31 @@ static int run_capture(const struct options *o)
 	struct capture *c = capture_open(&co, ct, err, sizeof err);
 	if (!c)
 		die(EXIT_USAGE, "%s", err);
-	status = capture_run(c, err, sizeof err) < 0;
-	if (status)
-		fprintf(stderr, "%s: %s\n", prog, err);
-	if (capture_close(c, &rep, err, sizeof err) < 0) {
+	if (view) {
+		status = view_capture(o, c, ct, inf, &tr);
+	} else if (capture_run(c, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		status = 1;
 	}
-	status |= capture_summary(o, &rep, ct);
-	infer_finish(inf);
-
-	/* A file on a terminal without --text/--json: the interactive list
-	 * of connections.  Piped, the text diagram as before; so too when
-	 * the packets came on standard input, which the keys would need. */
-	if (o->read_file && !o->output_chosen && !o->pcap_path &&
-	    isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
-		struct ui_capture_opts uo = {
-			.tr = &tr, .lang = o->lang, .theme = o->theme,
-		};
-		int ui = ui_capture_run(&uo);
-		conntrack_free(ct);
-		infer_free(inf);
-		trace_free(&tr);
-		return ui ? ui : status;
+	/* After the view, when the terminal is back: what the user should
+	 * know stays on it. */
+	if (capture_close(c, &rep, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		status |= 1;
 	}
-	if (o->output == OUT_TEXT)
-		trace_write_text(&tr, stdout, &to);
-	else if (o->output == OUT_JSON)
-		trace_write_json(&tr, stdout);
-	else if (o->output == OUT_SUMMARY)
-		print_summary(&tr);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die(1, _("write error: %s"), strerror(errno));
+	if (capture_summary(o, &rep, ct) && status == 0)
+		status = 1;
+	if (!view) {
+		infer_finish(inf);
+		if (o->output == OUT_TEXT)
+			trace_write_text(&tr, stdout, &to);
+		else if (o->output == OUT_JSON)
+			trace_write_json(&tr, stdout);
+		else if (o->output == OUT_SUMMARY)
+			print_summary(&tr);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			die(1, _("write error: %s"), strerror(errno));
+	}
 	conntrack_free(ct);
 	infer_free(inf);
 	trace_free(&tr);

@@ -51,6 +51,14 @@ int connlist_build(struct view *v)
 	}
 	free(seen);
 	v->nrows = n;
+	/* The rows' figures, once per build rather than once per frame. */
+	free(v->sums);
+	v->sums = malloc((tr->nconns ? tr->nconns : 1) * sizeof *v->sums);
+	if (v->sums == NULL) {
+		connlist_free(v);
+		return -1;
+	}
+	trace_conn_summaries(tr, v->sums);
 	if (v->row >= n)
 		v->row = n ? n - 1 : 0;
 	return 0;
@@ -59,7 +67,9 @@ int connlist_build(struct view *v)
 void connlist_free(struct view *v)
 {
 	free(v->rows);
+	free(v->sums);
 	v->rows = NULL;
+	v->sums = NULL;
 	v->nrows = 0;
 }
 
@@ -149,8 +159,6 @@ static void connlist_row_draw(const struct view *v,
 
 void connlist_draw(const struct view *v, struct rect r)
 {
-	const struct trace *tr = v->cap;
-	struct trace_conn_summary *sum;
 	const char *head[C_N] = {
 		_("client"), _("server"), _("client state"), _("server state"),
 		_("pkts"), _("bytes"), _("duration"), _("notes"),
@@ -161,22 +169,18 @@ void connlist_draw(const struct view *v, struct rect r)
 		return;
 	connlist_cells(r.y, r, head, R_FRAME_FOCUS);
 	if (v->nrows == 0) {
-		screen_put(r.y + 1, r.x + 1, _("No TCP connection in this capture."),
-		    R_MESSAGE, r.w - 1);
+		screen_put(r.y + 1, r.x + 1, v->live
+		    ? _("Waiting for TCP packets...")
+		    : _("No TCP connection in this capture."), R_MESSAGE, r.w - 1);
 		return;
 	}
-	sum = malloc(tr->nconns * sizeof *sum);
-	if (sum == NULL)
-		return;
-	trace_conn_summaries(tr, sum);
 	top = (int)v->row >= r.h - 1 ? (int)v->row - (r.h - 2) : 0;
 	for (size_t i = (size_t)top; i < v->nrows && (int)i - top < r.h - 1; i++) {
 		int y = r.y + 1 + (int)i - top;
 		bool sel = i == v->row;
 		if (sel)
 			screen_fill(y, r.x, r.w, screen_attr(R_SELECT));
-		connlist_row_draw(v, sum, &v->rows[i], y, r,
+		connlist_row_draw(v, v->sums, &v->rows[i], y, r,
 		    sel ? R_SELECT : ROLE_TEXT);
 	}
-	free(sum);
 }

@@ -71,6 +71,12 @@ static const struct keymap keymap[] = {
 	{ M_WATCH, { KEY_BACKSPACE, 127, 8, KEY_ESC }, "Backspace, Esc", A_LIST,
 	  "Esc", N_("connections"), true,
 	  N_("a capture: back to the list of connections") },
+	{ M_WATCH | M_CONNLIST, { 'f' }, "f", A_FOLLOW, "f", N_("follow"),
+	  false, N_("a live capture: follow the newest packets, or stop "
+	  "following") },
+	{ M_WATCH | M_CONNLIST, { 'w' }, "w", A_SAVE, "w", N_("save"), false,
+	  N_("a capture: save the packets of the connection on screen to a "
+	  "new pcap file") },
 	{ M_WATCH, { 'l' }, "l", A_LANG, "l", N_("language"), false,
 	  N_("switch the language between English and Chinese") },
 	{ M_WATCH, { 't' }, "t", A_THEME, "t", N_("theme"), false,
@@ -138,7 +144,7 @@ static const char *const mode_heading[MODE_NMODES] = {
 	[MODE_SEARCH] = N_("Typing a search (after /)"),
 	[MODE_PAGE] = N_("On a page (help, inspect)"),
 	[MODE_PICKER] = N_("In the scenario list (after s)"),
-	[MODE_CONNLIST] = N_("In the connection list (a capture, -r)"),
+	[MODE_CONNLIST] = N_("In the connection list (a capture, -r or -i)"),
 };
 
 /* The mode under whose heading an entry is listed: its first one. */
@@ -190,6 +196,10 @@ static bool keys_offered(const struct view *v, const struct keymap *k)
 		return false;
 	if (k->action == A_LIST)
 		return v->capture;
+	if (k->action == A_FOLLOW)
+		return v->live;
+	if (k->action == A_SAVE)
+		return v->capture && v->src != NULL && v->src->save != NULL;
 	if (v->capture)
 		return k->action != A_DROP && k->action != A_UNDO &&
 		    k->action != A_PICKER && k->action != A_PRACTICE;

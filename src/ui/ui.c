@@ -62,10 +62,7 @@ static double ui_clock(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-#ifdef __GNUC__
-__attribute__((format(printf, 2, 3)))
-#endif
-static void ui_message(struct view *v, const char *fmt, ...)
+void ui_message(struct view *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,7 +85,7 @@ bool view_focused(const struct view *v, enum view_focus f)
 
 /* The events the cursor stops at: all but narration, which belongs to
  * the event before it. */
-static int view_make_steps(struct view *v)
+int view_make_steps(struct view *v)
 {
 	size_t n = 0;
 
@@ -133,7 +130,7 @@ static int64_t view_step_time(const struct view *v, size_t k)
 	return end > t ? end : t;
 }
 
-static void view_goto(struct view *v, size_t k)
+void view_goto(struct view *v, size_t k)
 {
 	if (v->nsteps == 0)
 		return;
@@ -157,7 +154,7 @@ const char *view_narration(const struct view *v, size_t i)
 
 /* ---- Playing what the player traced ---- */
 
-static int view_relayout(struct view *v, int width)
+int view_relayout(struct view *v, int width)
 {
 	struct layout_opts lo = {
 		.width = width, .utf8 = screen_utf8(), .absolute = v->absolute,
@@ -660,123 +657,6 @@ static void view_choose_scenario(struct view *v)
 	ui_message(v, "%s", buf);
 }
 
-/* ---- Captures ---- */
-
-/* Leave the diagram of a capture's connection for the list. */
-static void view_close_conn(struct view *v)
-{
-	if (v->has_sub) {
-		/* Only the copied arrays are the sub-trace's own. */
-		free(v->sub.ev);
-		free(v->sub.conns);
-		v->has_sub = false;
-	}
-	memset(&v->sub, 0, sizeof v->sub);
-	v->tr = NULL;
-	v->playing = false;
-	v->mode = MODE_CONNLIST;
-}
-
-/*
- * Open row `row` of the connection list: copy the events of its
- * connection (of a flood row, every half-open member's) into v->sub,
- * renumbered from 1, so that the diagram, tables and narration read a
- * trace of that connection alone exactly as they read a scenario's.
- * Options, listeners and narration texts stay cap's and are shared.
- */
-static int view_open_conn(struct view *v, size_t row)
-{
-	const struct trace *cap = v->cap;
-	const struct connlist_row *r = &v->rows[row];
-	int *newid = calloc(cap->nconns + 1, sizeof *newid), n = 0;
-	size_t nev = 0;
-
-	if (newid == NULL)
-		return -1;
-	for (size_t c = 0; c < cap->nconns; c++) {
-		const struct trace_conn *k = &cap->conns[c];
-		if (r->conn ? (int)c + 1 == r->conn
-		    : k->incomplete && k->listener == r->listener)
-			newid[c + 1] = ++n;
-	}
-	view_close_conn(v);
-	trace_init(&v->sub);
-	v->sub.ev = malloc((cap->nev ? cap->nev : 1) * sizeof *v->sub.ev);
-	v->sub.conns = malloc((size_t)(n ? n : 1) * sizeof *v->sub.conns);
-	v->has_sub = true;
-	if (v->sub.ev == NULL || v->sub.conns == NULL) {
-		free(newid);
-		view_close_conn(v);
-		return -1;
-	}
-	for (size_t c = 0; c < cap->nconns; c++)
-		if (newid[c + 1]) {
-			struct trace_conn *k = &v->sub.conns[newid[c + 1] - 1];
-			*k = cap->conns[c];
-			k->id = newid[c + 1];
-		}
-	for (size_t i = 0; i < cap->nev; i++) {
-		const struct trace_event *e = &cap->ev[i];
-		if (e->conn <= 0 || (size_t)e->conn > cap->nconns ||
-		    !newid[e->conn])
-			continue;
-		v->sub.ev[nev] = *e;
-		v->sub.ev[nev++].conn = newid[e->conn];
-	}
-	free(newid);
-	v->sub.nev = v->sub.capev = nev;
-	v->sub.nconns = v->sub.capconns = (size_t)n;
-	v->sub.opts = cap->opts;
-	v->sub.nopts = cap->nopts;
-	v->sub.listeners = cap->listeners;
-	v->sub.nlisteners = cap->nlisteners;
-	v->sub.nsegs = cap->nsegs;
-	v->sub.capture = true;
-	memcpy(v->sub.source, cap->source, sizeof v->sub.source);
-
-	/* The headers name the first connection's endpoints. */
-	if (n > 0) {
-		v->capsc.ep[SIDE_CLIENT] = v->sub.conns[0].ep[SIDE_CLIENT];
-		v->capsc.ep[SIDE_SERVER] = v->sub.conns[0].ep[SIDE_SERVER];
-	}
-	v->tr = &v->sub;
-	v->scroll_cols = 0;
-	v->scroll_rows = 0;
-	if (view_make_steps(v) < 0 || view_relayout(v, v->lay_width) < 0) {
-		view_close_conn(v);
-		return -1;
-	}
-	/* What was captured has happened: open on the whole of it; Home
-	 * and p go back through it. */
-	view_goto(v, v->nsteps ? v->nsteps - 1 : 0);
-	v->mode = MODE_WATCH;
-	return 0;
-}
-
-/* One key in the connection list; false to quit. */
-static bool view_connlist_key(struct view *v, enum view_action a)
-{
-	long d = 0;
-
-	switch (a) {
-	case A_UP: d = -1; break;
-	case A_DOWN: d = 1; break;
-	case A_PGUP: d = -(LINES / 2); break;
-	case A_PGDN: d = LINES / 2; break;
-	case A_CHOOSE:
-		if (v->nrows > 0 && view_open_conn(v, v->row) < 0)
-			ui_message(v, "%s", _("out of memory"));
-		return true;
-	case A_QUIT: return false;
-	case A_REDRAW: clearok(curscr, TRUE); return true;
-	default: return true;
-	}
-	long i = (long)v->row + d;
-	v->row = i < 0 || v->nrows == 0 ? 0 : (size_t)i >= v->nrows
-	    ? v->nrows - 1 : (size_t)i;
-	return true;
-}
-
 /* One key in watching mode; false to quit. */
 static bool view_watch_key(struct view *v, enum view_action a, int key)
 {
@@ -791,7 +671,12 @@ static bool view_watch_key(struct view *v, enum view_action a, int key)
 	switch (a) {
 	case A_LIST:
 		if (v->capture)
-			view_close_conn(v);
+			capview_close(v);
+		break;
+	case A_FOLLOW:
+	case A_SAVE:
+		if (v->capture)
+			capview_key(v, a);
 		break;
 	case A_PLAY: view_play_pause(v); break;
 	case A_NEXT: view_step_by(v, 1); break;
@@ -868,9 +753,16 @@ static bool view_key(struct view *v, int r, wint_t ch)
 	v->message[0] = '\0';
 	switch (v->mode) {
 	case MODE_CONNLIST:
-		return view_connlist_key(v, a);
+		if (!capview_list_key(v, a))
+			return false;
+		capview_after_key(v, a);
+		break;
 	case MODE_WATCH:
-		return view_watch_key(v, a, key);
+		if (!view_watch_key(v, a, key))
+			return false;
+		if (v->capture)
+			capview_after_key(v, a);
+		break;
 	case MODE_DROP:
 		if (a == A_CANCEL)
 			v->mode = MODE_WATCH;
@@ -949,15 +841,20 @@ static void view_draw_title(const struct view *v)
 		snprintf(left, sizeof left, ngettext(" tcpviz  %s  %lu connection",
 		    " tcpviz  %s  %lu connections", v->cap->nconns),
 		    v->cap->source, (unsigned long)v->cap->nconns);
+		capview_status(v, right, sizeof right - 1);
+		strcat(right, " ");
 		screen_fill(0, 0, COLS, screen_attr(R_TITLE));
-		screen_put(0, 0, left, R_TITLE, COLS);
+		rw = screen_width(right);
+		screen_put(0, 0, left, R_TITLE, COLS - rw - 1);
+		screen_put(0, COLS - rw > 0 ? COLS - rw : 0, right, R_TITLE, COLS);
 		return;
 	}
 	snprintf(right, sizeof right, " %s %s %s%s  %s  t=%s  %zu/%zu ",
 	    v->mode == MODE_DROP ? _("DROP") : "",
 	    screen_glyph(v->playing ? (view_fast(v) ? G_FFWD : G_PLAY) : G_PAUSE),
 	    screen_utf8() ? "×" : "x", speeds[v->speed].label,
-	    v->prof ? v->prof->name : _("capture"),
+	    v->prof ? v->prof->name : !v->live ? _("capture")
+	    : v->follow ? _("live, following") : _("live"),
 	    narration_time(v->now, t, sizeof t),
 	    v->nsteps ? v->step + 1 : 0, v->nsteps);
 	if (v->player && player_ndrops(v->player) > 0) {
@@ -1097,7 +994,7 @@ static int view_loop(struct view *v)
 {
 	for (;;) {
 		wint_t ch;
-		int r, sig;
+		int r, sig, wait;
 
 		if ((sig = screen_signal()) != 0)
 			return 128 + sig;
@@ -1105,7 +1002,14 @@ static int view_loop(struct view *v)
 			view_tick(v);
 		view_draw(v);
 		/* Paused: sleep until a key (or a signal, or a resize). */
-		timeout(v->playing ? view_frame_wait(v) : -1);
+		wait = v->playing ? view_frame_wait(v) : -1;
+		/* Live, packets wake the loop too. */
+		if (v->capture && v->src != NULL && (v->live || v->stale)) {
+			if (!capview_wait(v, wait))
+				continue;
+			wait = 0;
+		}
+		timeout(wait);
 		r = get_wch(&ch);
 		if (r == ERR || (r == KEY_CODE_YES && ch == KEY_RESIZE))
 			continue;
@@ -1126,10 +1030,36 @@ static void view_free(struct view *v)
 	}
 	picker_close(v);
 	free(v->steps);
-	if (v->capture) {
-		view_close_conn(v);
-		connlist_free(v);
+	if (v->capture)
+		capview_free(v);
+}
+
+/*
+ * Take the terminal and run the loop until the user quits; then give
+ * it back.  1 if the terminal cannot be used.
+ */
+static int view_run(struct view *v)
+{
+	int status;
+
+	if (screen_init(v->theme) < 0) {
+		const char *term = getenv("TERM");
+		fprintf(stderr, _("tcpviz: cannot use the terminal (TERM=%s); "
+		    "use --text for a text diagram\n"), term ? term : "");
+		return 1;
 	}
+	/* Built before the terminal said whether it has UTF-8 glyphs and
+	 * how wide it is: build again at the first frame. */
+	v->lay_width = 0;
+	if (v->lang == 1 && !screen_utf8()) {
+		v->lang = 0;
+		i18n_init(0);
+		ui_message(v, "%s", _("Chinese needs a UTF-8 terminal (for "
+		    "example LANG=C.UTF-8); showing English."));
+	}
+	status = view_loop(v);
+	screen_end();
+	return status;
 }
 
 int ui_run(const struct ui_opts *o)
@@ -1152,24 +1082,7 @@ int ui_run(const struct ui_opts *o)
 		view_free(&v);
 		return 1;
 	}
-	if (screen_init(v.theme) < 0) {
-		const char *term = getenv("TERM");
-		fprintf(stderr, _("tcpviz: cannot use the terminal (TERM=%s); "
-		    "use --text for a text diagram\n"), term ? term : "");
-		view_free(&v);
-		return 1;
-	}
-	/* Built before the terminal said whether it has UTF-8 glyphs and
-	 * how wide it is: build again at the first frame. */
-	v.lay_width = 0;
-	if (v.lang == 1 && !screen_utf8()) {
-		v.lang = 0;
-		i18n_init(0);
-		ui_message(&v, "%s", _("Chinese needs a UTF-8 terminal (for "
-		    "example LANG=C.UTF-8); showing English."));
-	}
-	status = view_loop(&v);
-	screen_end();
+	status = view_run(&v);
 	view_free(&v);
 	return status;
 }
@@ -1187,6 +1100,8 @@ int ui_capture_run(const struct ui_capture_opts *o)
 	v.speed = SPEED_DEFAULT;
 	v.capture = true;
 	v.cap = o->tr;
+	v.src = o->src;
+	v.live = v.follow = o->src != NULL && o->src->fd >= 0;
 	v.mode = MODE_CONNLIST;
 	scenario_init(&v.capsc);
 	snprintf(v.capsc.id, sizeof v.capsc.id, "%s", _("capture"));
@@ -1198,22 +1113,9 @@ int ui_capture_run(const struct ui_capture_opts *o)
 		fprintf(stderr, "tcpviz: %s\n", _("out of memory"));
 		return 1;
 	}
-	if (screen_init(v.theme) < 0) {
-		const char *term = getenv("TERM");
-		fprintf(stderr, _("tcpviz: cannot use the terminal (TERM=%s); "
-		    "use --text for a text diagram\n"), term ? term : "");
-		view_free(&v);
-		return 1;
-	}
-	v.lay_width = 0;
-	if (v.lang == 1 && !screen_utf8()) {
-		v.lang = 0;
-		i18n_init(0);
-		ui_message(&v, "%s", _("Chinese needs a UTF-8 terminal (for "
-		    "example LANG=C.UTF-8); showing English."));
-	}
-	status = view_loop(&v);
-	screen_end();
+	if (v.src != NULL && v.src->pin != NULL && v.nrows > 0)
+		v.src->pin(v.src->ctx, v.rows[0].conn);
+	status = view_run(&v);
 	view_free(&v);
 	return status;
 }

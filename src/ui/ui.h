@@ -49,12 +49,56 @@ struct ui_opts {
  */
 int ui_run(const struct ui_opts *o);
 
-/* A capture's view (tcpviz -r FILE on a terminal): the list of its
- * connections, and the one chosen in the diagram.  tr is complete
- * (infer_finish() done) and outlives ui_capture_run(). */
+/*
+ * A capture's view (tcpviz -r FILE or -i IFACE on a terminal): the list
+ * of its connections, and the one chosen in the diagram.  The source
+ * is the capture behind the trace (main.c joins capture.h, conntrack.h
+ * and infer.h to it); the view only calls it.
+ */
 struct trace;
+
+/* What the view says about the capture. */
+struct ui_capture_status {
+	uint64_t packets;		/* read so far */
+	bool has_stats;			/* live: pcap's counters */
+	unsigned drop, ifdrop;		/* dropped by the kernel, the interface */
+	size_t let_go_conns;		/* let go to stay within the limits */
+	size_t let_go_packets;
+};
+
+struct ui_capture_source {
+	void *ctx;			/* given back to every call */
+	/* Live: poll() finds it readable when packets wait; -1 when the
+	 * trace is complete (a file). */
+	int fd;
+	/*
+	 * Live: read what waits, without waiting, and bring inference up
+	 * to the present (a quiet second can time a connection out).  The trace grows; connections may be let go and
+	 * the others renumbered (conntrack.h), but never the pinned one.
+	 * Returns 1 if the trace changed, 0 if not, -1 once the capture is
+	 * over (-c reached, or the device failed: `why` says which).
+	 */
+	int (*pump)(void *ctx, char *why, size_t whylen);
+	/* Before the view shows the trace again: bring what inference
+	 * sums up over all connections (SYN floods) up to date. */
+	void (*settle)(void *ctx);
+	void (*status)(void *ctx, struct ui_capture_status *st);
+	/* The connection on screen (0: none), and its id now. */
+	void (*pin)(void *ctx, int conn);
+	int (*pinned)(void *ctx);
+	/*
+	 * Save the packets of connections conn[0..n) (ids, ascending) as
+	 * they were captured, to a new pcap file named after `what` ("conn3",
+	 * "flood1").  0 and msg = the file's name and the count, or -1 and
+	 * msg = why not.
+	 */
+	int (*save)(void *ctx, const int *conn, size_t n, const char *what,
+	    char *msg, size_t msglen);
+};
+
 struct ui_capture_opts {
-	const struct trace *tr;
+	struct trace *tr;		/* the source fills it; outlives the view */
+	const struct ui_capture_source *src;	/* NULL: a fixed trace */
 	int lang;			/* 0 English, 1 Chinese */
 	int theme;			/* enum ui_theme */
 };

@@ -162,6 +162,20 @@ struct view {
 	struct connlist_row *rows;
 	size_t nrows;
 	size_t row;
+	struct trace_conn_summary *sums;	/* of cap's connections */
+	int open_conn;		/* the row in the diagram: a connection, */
+	int open_listener;	/* or a flood's half-open ones */
+	/* Where more packets come from, and how they are followed
+	 * (capview.c). */
+	const struct ui_capture_source *src;
+	bool live;		/* packets may still come */
+	bool live_over;		/* they came, and stopped */
+	bool follow;		/* the list and the diagram show the newest */
+	bool stale;		/* the trace grew since the last refresh */
+	double shown_at;	/* monotonic seconds of the last refresh */
+	double pumped_at;	/* ... and of the last read */
+	size_t let_go;		/* connections let go, as last said */
+	char live_why[256];	/* why the capture stopped */
 };
 
 /* ---- screen.c ---- */
@@ -190,7 +204,7 @@ enum view_action {
 	A_INSPECT, A_SEARCH, A_PICKER, A_LANG, A_THEME, A_ABSOLUTE, A_PRACTICE,
 	A_DROP, A_UNDO, A_HELP, A_QUIT, A_REDRAW,
 	A_DROP_CLIENT, A_DROP_SERVER, A_DROP_CURSOR,
-	A_CHOOSE, A_CANCEL, A_ERASE, A_LIST
+	A_CHOOSE, A_CANCEL, A_ERASE, A_LIST, A_FOLLOW, A_SAVE
 };
 enum view_action keys_action(enum view_mode mode, int key);
 void keys_draw_hint(const struct view *v, int y, int w);
@@ -225,7 +239,30 @@ int connlist_build(struct view *v);
 void connlist_free(struct view *v);
 void connlist_draw(const struct view *v, struct rect r);
 
+/* ---- capview.c ---- */
+int capview_open(struct view *v, size_t row);
+void capview_close(struct view *v);
+bool capview_list_key(struct view *v, enum view_action a);
+/* f and w, in the list or the diagram; false if a is neither. */
+bool capview_key(struct view *v, enum view_action a);
+/* After every key: following and pinning follow where the user is. */
+void capview_after_key(struct view *v, enum view_action a);
+/* Live: wait up to ms (-1: no limit) for a key, reading packets as they
+ * come; true when a key waits, false when there is something new to
+ * draw or the time is up. */
+bool capview_wait(struct view *v, int ms);
+/* "1234 packets, dropped 0+0 ... LIVE, following" for the title. */
+void capview_status(const struct view *v, char *buf, size_t len);
+void capview_free(struct view *v);
+
 /* ---- ui.c ---- */
+#ifdef __GNUC__
+__attribute__((format(printf, 2, 3)))
+#endif
+void ui_message(struct view *v, const char *fmt, ...);
+int view_make_steps(struct view *v);
+int view_relayout(struct view *v, int width);
+void view_goto(struct view *v, size_t k);
 long view_cursor(const struct view *v);
 const char *view_narration(const struct view *v, size_t i);
 bool view_focused(const struct view *v, enum view_focus f);
