@@ -6,9 +6,9 @@
  * diagram, tables and narration read exactly as they read a lesson's.
  *
  * Live, packets keep coming: the loop waits in poll() on the terminal
- * and the capture (capview_wait()), the source reads them into the
- * capture's trace, and at most ten times a second the list and the open
- * connection are built again.  Both follow the newest packets while
+ * and the capture (capview_wait()); at most ten times a second the
+ * source reads what came into the capture's trace and the list and the
+ * open connection are built again at once.  Both follow the newest packets while
  * the user stays at the end (the last row, the last event); moving
  * away stops that, and f or going back to the end starts it again.
  * The connection on screen is pinned, so that the memory limits never
@@ -28,7 +28,8 @@
 #include "i18n.h"
 #include "view.h"
 
-#define REFRESH_EVERY 0.1	/* seconds between rebuilds, at most */
+#define REFRESH_EVERY 0.1	/* seconds between reads and rebuilds, at most */
+#define READ_BUDGET 0.05	/* seconds of reading per rebuild, at most */
 #define PUMP_IDLE 1.0		/* seconds: ask the source even when quiet */
 
 static double capview_clock(void)
@@ -175,7 +176,6 @@ static void capview_refresh(struct view *v)
 	size_t step = v->step;
 	struct ui_capture_status st;
 
-	v->stale = false;
 	v->shown_at = capview_clock();
 	if (v->src->settle != NULL)
 		v->src->settle(v->src->ctx);
@@ -212,48 +212,67 @@ oom:
 	ui_message(v, "%s", _("out of memory"));
 }
 
+/*
+ * Read what the capture has, for at most READ_BUDGET seconds, and show
+ * it.  Reading and rebuilding go together: between them the view's
+ * rows and sub-trace would name connections that are gone and options
+ * that have moved.
+ */
+static void capview_read(struct view *v)
+{
+	double t0 = capview_clock();
+	bool changed = false;
+	int r;
+
+	do {
+		r = v->src->pump(v->src->ctx, v->live_why, sizeof v->live_why);
+		changed |= r != 0;
+	} while (r > 0 && capview_clock() - t0 < READ_BUDGET);
+	v->pumped_at = capview_clock();
+	if (r < 0) {
+		v->live = false;
+		v->follow = false;
+		v->live_over = true;
+		ui_message(v, "%s", v->live_why[0] ? v->live_why
+		    : _("The capture is over: -c packets were read."));
+	}
+	if (changed)
+		capview_refresh(v);
+}
+
 bool capview_wait(struct view *v, int ms)
 {
 	double start = capview_clock();
 
 	for (;;) {
-		double now = capview_clock(), next = now + PUMP_IDLE;
+		double now = capview_clock();
+		/* Packets are read at most every REFRESH_EVERY (they wait in
+		 * the kernel's buffer meanwhile), and at least every
+		 * PUMP_IDLE, so that a quiet capture's clock moves. */
+		double may_read = v->shown_at + REFRESH_EVERY;
+		double must_read = v->pumped_at + PUMP_IDLE;
+		double until = may_read > now ? may_read : must_read;
 		struct pollfd pf[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = v->src->fd, .events = POLLIN },
 		};
-		int wait;
+		bool reading = may_read <= now;
+		int n;
 
-		if (v->stale && now - v->shown_at >= REFRESH_EVERY) {
-			capview_refresh(v);
+		if (ms >= 0 && now - start >= ms / 1000.0)
 			return false;
-		}
-		if (ms >= 0 && (now - start) * 1000 >= ms)
-			return false;
-		if (v->stale)
-			next = v->shown_at + REFRESH_EVERY;
-		if (ms >= 0 && start + ms / 1000.0 < next)
-			next = start + ms / 1000.0;
-		wait = (int)((next - now) * 1000) + 1;
+		if (ms >= 0 && start + ms / 1000.0 < until)
+			until = start + ms / 1000.0;
+		n = poll(pf, reading ? 2 : 1, (int)((until - now) * 1000) + 1);
 		/* Interrupted (a resize, a signal): the loop looks. */
-		if (poll(pf, v->live ? 2 : 1, wait) < 0 || pf[0].revents)
+		if (n < 0 || pf[0].revents)
 			return true;
-		if (!v->live)
-			continue;
-		if (pf[1].revents || capview_clock() - v->pumped_at >= PUMP_IDLE) {
-			int r = v->src->pump(v->src->ctx, v->live_why,
-			    sizeof v->live_why);
-
-			v->pumped_at = capview_clock();
-			if (r != 0)
-				v->stale = true;
-			if (r < 0) {
-				v->live = false;
-				v->follow = false;
-				v->live_over = true;
-				ui_message(v, "%s", v->live_why[0] ? v->live_why
-				    : _("The capture is over: -c packets were read."));
-			}
+		if (reading && (pf[1].revents || capview_clock() >= must_read)) {
+			capview_read(v);
+			if (!v->live)
+				return false;
+			if (v->shown_at >= now)
+				return false;
 		}
 	}
 }

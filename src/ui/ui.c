@@ -1004,7 +1004,7 @@ static int view_loop(struct view *v)
 		/* Paused: sleep until a key (or a signal, or a resize). */
 		wait = v->playing ? view_frame_wait(v) : -1;
 		/* Live, packets wake the loop too. */
-		if (v->capture && v->src != NULL && (v->live || v->stale)) {
+		if (v->capture && v->live) {
 			if (!capview_wait(v, wait))
 				continue;
 			wait = 0;

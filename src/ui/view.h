@@ -171,8 +171,7 @@ struct view {
 	bool live;		/* packets may still come */
 	bool live_over;		/* they came, and stopped */
 	bool follow;		/* the list and the diagram show the newest */
-	bool stale;		/* the trace grew since the last refresh */
-	double shown_at;	/* monotonic seconds of the last refresh */
+	double shown_at;	/* monotonic seconds of the last rebuild */
 	double pumped_at;	/* ... and of the last read */
 	size_t let_go;		/* connections let go, as last said */
 	char live_why[256];	/* why the capture stopped */
