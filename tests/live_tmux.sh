@@ -13,7 +13,7 @@
 #   reads back as the same connection;
 # - with --max-conns the title says connections were let go;
 # - -c N ends the capture and the view says so; q exits with status 0
-#   and pcap's counters are printed.
+#   and pcap's counters are printed; -w has saved what the view read.
 # Exit 77 (skip) without root, tmux, ip or network namespaces.
 set -u
 : "${TCPVIZ:?}" "${top_builddir:=.}"
@@ -217,11 +217,20 @@ else
 fi
 
 # ---- -c ends the capture, the view stays ----
-start count -i lo -c 3 tcp port 80
+start count -i lo -c 3 -w "$tmp/all.pcap" tcp port 80
 check count 'LIVE, following' "a second capture starts"
 play lifecycle 49160
 check count 'The capture is over: -c packets were read' "-c ends the capture"
 check count 'capture ended' "the title says the capture ended"
 check count '127\.0\.0\.1:49160 .* 3 ' "only 3 packets were read"
+keys count q
+for _ in $(seq 50); do [ -s "$tmp/count.rc" ] && break; sleep 0.1; done
+if [ "$(cat "$tmp/count.rc" 2>/dev/null)" = 0 ] &&
+    "$TCPVIZ" -r "$tmp/all.pcap" --text 2>&1 | grep -q '; 3 packets'; then
+	ok "-w saved the 3 packets read in the view"
+else
+	bad "-w saved the 3 packets read in the view"
+	cat "$tmp/count.err"
+fi
 
 exit $fail
