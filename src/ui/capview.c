@@ -189,14 +189,18 @@ static void capview_refresh(struct view *v)
 		    (unsigned long)v->let_go), v->let_go);
 	}
 	if (v->mode == MODE_CONNLIST) {
+		int listener = v->nrows ? v->rows[v->row].listener : 0;
+
 		if (connlist_build(v) < 0)
 			goto oom;
+		/* The same row: its connection (pinned, renumbered), or its
+		 * flood (listeners keep their numbers). */
+		for (size_t i = 0; i < v->nrows && !v->follow; i++)
+			if (pinned ? v->rows[i].conn == pinned
+			    : v->rows[i].listener == listener && listener)
+				v->row = i;
 		if (v->follow)
 			v->row = v->nrows ? v->nrows - 1 : 0;
-		else
-			for (size_t i = 0; i < v->nrows && pinned; i++)
-				if (v->rows[i].conn == pinned)
-					v->row = i;
 		capview_pin(v);
 		return;
 	}
@@ -206,7 +210,13 @@ static void capview_refresh(struct view *v)
 		v->open_conn = pinned;
 	if (capview_build_sub(v) < 0)
 		goto oom;
-	view_goto(v, v->follow || step >= v->nsteps ? v->nsteps - 1 : step);
+	if (v->follow || step >= v->nsteps) {
+		view_goto(v, v->nsteps ? v->nsteps - 1 : 0);
+	} else {
+		/* Events only came after it: the cursor, the moment on screen
+		 * and a playing animation go on undisturbed. */
+		v->step = step;
+	}
 	return;
 oom:
 	ui_message(v, "%s", _("out of memory"));
