@@ -13,49 +13,9 @@
 set -u
 : "${TCPVIZ:?}"
 [ -x "$TCPVIZ" ] || { echo "SKIP: $TCPVIZ not built"; exit 77; }
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-
-tmp=$(mktemp -d) || exit 1
-sock=tcpviz-capture-test-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-limit=${UI_TMUX_WAIT:-15}
-
-ok() { printf 'ok: %s\n' "$1"; }
-bad() {
-	printf 'FAIL: %s\n' "$1"
-	fail=1
-}
-
-screen() { tm capture-pane -p -t "$1"; }
-keys() {
-	local name=$1
-	shift
-	tm send-keys -t "$name" "$@"
-}
-# wait_for NAME PATTERN: poll until the screen matches; 1 on time-out.
-wait_for() {
-	local name=$1 pattern=$2 end=$((SECONDS + limit))
-	while :; do
-		screen "$name" >"$tmp/$name.screen"
-		grep -Eq -- "$pattern" "$tmp/$name.screen" && return 0
-		((SECONDS >= end)) && return 1
-		sleep 0.1
-	done
-}
-check() {	# check NAME PATTERN WHAT
-	if wait_for "$1" "$2"; then
-		ok "$3"
-	else
-		bad "$3"
-		sed 's/^/  | /' "$tmp/$1.screen"
-	fi
-}
+. "${top_srcdir:-.}/tests/tmux.sh"
+tmux_setup capture
+trap tmux_cleanup EXIT
 
 pcap=$tmp/lifecycle.pcap
 if ! "$TCPVIZ" -w "$pcap" lifecycle || [ ! -s "$pcap" ]; then

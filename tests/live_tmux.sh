@@ -16,63 +16,29 @@
 #   and pcap's counters are printed; -w has saved what the view read.
 # Exit 77 (skip) without root, tmux, ip or network namespaces.
 set -u
-: "${TCPVIZ:?}" "${top_builddir:=.}"
+: "${TCPVIZ:?}" "${top_builddir:=.}" "${top_srcdir:=.}"
 sockplay=$top_builddir/tests/sockplay
 skip() { echo "SKIP: $*"; exit 77; }
 [ -x "$TCPVIZ" ] || skip "$TCPVIZ not built"
 [ -x "$sockplay" ] || skip "$sockplay not built"
 [ "$(id -u)" -eq 0 ] || skip "needs root (a network namespace, a live capture)"
-command -v tmux >/dev/null || skip "tmux is not installed"
 command -v ip >/dev/null || skip "ip (iproute2) is not installed"
 
+. "${top_srcdir:-.}/tests/tmux.sh"
+tmux_setup live
+# tcpviz drops root to nobody, who writes the saved files here.
+chmod 1777 "$tmp"
+cleanup() {
+	# Whatever still runs in the namespace (tcpviz, a sockplay).
+	ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	tmux_cleanup
+}
+trap cleanup EXIT
 ns=tcpviz-live-$$
 ip netns add "$ns" 2>/dev/null || skip "cannot make a network namespace"
 ip -n "$ns" link set lo up
 
-tmp=$(mktemp -d) || exit 1
-# tcpviz drops root to nobody, who writes the saved files here.
-chmod 1777 "$tmp"
-sock=tcpviz-live-test-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	pkill -f "^$sockplay .*$tmp" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-limit=${UI_TMUX_WAIT:-15}
-
-ok() { printf 'ok: %s\n' "$1"; }
-bad() {
-	printf 'FAIL: %s\n' "$1"
-	fail=1
-}
-screen() { tm capture-pane -p -t "$1"; }
-keys() {
-	local name=$1
-	shift
-	tm send-keys -t "$name" "$@"
-}
-# wait_for NAME PATTERN: poll until the screen matches; 1 on time-out.
-wait_for() {
-	local name=$1 pattern=$2 end=$((SECONDS + limit))
-	while :; do
-		screen "$name" >"$tmp/$name.screen"
-		grep -Eq -- "$pattern" "$tmp/$name.screen" && return 0
-		((SECONDS >= end)) && return 1
-		sleep 0.1
-	done
-}
-check() {	# check NAME PATTERN WHAT
-	if wait_for "$1" "$2"; then
-		ok "$3"
-	else
-		bad "$3"
-		sed 's/^/  | /' "$tmp/$1.screen"
-	fi
-}
 # title NAME: the top line now.
 title() { screen "$1" | head -n 1; }
 

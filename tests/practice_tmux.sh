@@ -10,25 +10,11 @@
 set -u
 : "${TCPVIZ:?}" "${top_srcdir:?}"
 [ -x "$TCPVIZ" ] || { echo "SKIP: $TCPVIZ not built"; exit 77; }
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-
-tmp=$(mktemp -d) || exit 1
-sock=tcpviz-practice-$$
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-limit=${UI_TMUX_WAIT:-15}
+. "$top_srcdir/tests/tmux.sh"
+tmux_setup practice
+trap tmux_cleanup EXIT
 n=4
 seed=21
-ok() { printf 'ok: %s\n' "$1"; }
-bad() {
-	printf 'FAIL: %s\n' "$1"
-	fail=1
-}
 
 # start NAME ARGS...: tcpviz ARGS in a 100x50 pane that stays open.
 start() {
@@ -46,21 +32,6 @@ start() {
 		printf 'exec sleep 600\n'
 	} >"$tmp/$name.sh"
 	tm new-session -d -s "$name" -x 100 -y 50 "bash $tmp/$name.sh"
-}
-screen() { tm capture-pane -p -t "$1"; }
-keys() {
-	local name=$1
-	shift
-	tm send-keys -t "$name" "$@"
-}
-wait_for() {
-	local name=$1 pattern=$2 end=$((SECONDS + limit))
-	while :; do
-		screen "$name" >"$tmp/$name.screen"
-		grep -Eq -- "$pattern" "$tmp/$name.screen" && return 0
-		((SECONDS >= end)) && return 1
-		sleep 0.1
-	done
 }
 wait_exit() {
 	local name=$1 end=$((SECONDS + limit))

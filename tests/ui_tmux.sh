@@ -11,27 +11,9 @@
 set -u
 : "${TCPVIZ:?}" "${top_srcdir:?}"
 [ -x "$TCPVIZ" ] || { echo "SKIP: $TCPVIZ not built"; exit 77; }
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-
-tmp=$(mktemp -d) || exit 1
-sock=tcpviz-test-$$
-# A private server with no user configuration.
-tm() { LC_ALL=C.UTF-8 tmux -u -L "$sock" -f /dev/null "$@"; }
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-# Seconds to wait for the screen to show something (sanitizer builds
-# are slow).
-limit=${UI_TMUX_WAIT:-15}
-
-ok() { printf 'ok: %s\n' "$1"; }
-bad() {
-	printf 'FAIL: %s\n' "$1"
-	fail=1
-}
+. "$top_srcdir/tests/tmux.sh"
+tmux_setup ui
+trap tmux_cleanup EXIT
 
 # start NAME WIDTH HEIGHT LOCALE ARGS...: run tcpviz ARGS in a new
 # session.  A wrapper records its pid, its exit status and the terminal
@@ -57,28 +39,6 @@ start() {
 	tm new-session -d -s "$name" -x "$w" -y "$h" "bash $tmp/$name.sh"
 }
 
-# screen NAME: what the pane shows now.
-screen() { tm capture-pane -p -t "$1"; }
-
-# keys NAME KEY...: type keys (tmux key names: Enter, Escape, Home ...).
-keys() {
-	local name=$1
-	shift
-	tm send-keys -t "$name" "$@"
-}
-
-# wait_for NAME PATTERN: poll until the screen matches the extended
-# regular expression, leaving it in $tmp/NAME.screen; 1 on time-out.
-wait_for() {
-	local name=$1 pattern=$2 end=$((SECONDS + limit))
-	while :; do
-		screen "$name" >"$tmp/$name.screen"
-		grep -Eq -- "$pattern" "$tmp/$name.screen" && return 0
-		((SECONDS >= end)) && return 1
-		sleep 0.1
-	done
-}
-
 # settle NAME: wait until two captures a moment apart agree (the view
 # draws once per key when paused), leaving it in $tmp/NAME.screen.
 settle() {
@@ -90,16 +50,6 @@ settle() {
 		((SECONDS >= end)) && return 1
 		sleep 0.2
 	done
-}
-
-# expect NAME PATTERN DESCRIPTION
-expect() {
-	if wait_for "$1" "$2"; then
-		ok "$3"
-	else
-		bad "$3: /$2/ not on screen; it shows:"
-		cat "$tmp/$1.screen"
-	fi
 }
 
 # step_to NAME K: the cursor on event K (the title says "K/N").
@@ -133,7 +83,7 @@ for size in 80x24 120x40 200x60; do
 	w=${size%x*} h=${size#*x}
 	name=size$w
 	start "$name" "$w" "$h" C.UTF-8 --lang en lifecycle
-	expect "$name" 'LISTEN' "$size: the first event, listen(), shows LISTEN"
+	check "$name" 'LISTEN' "$size: the first event, listen(), shows LISTEN"
 	s=$tmp/$name.screen
 	[ "$(wc -l <"$s")" -eq "$h" ] || bad "$size: capture has $(wc -l <"$s") lines"
 	head -1 "$s" | grep -q 'tcpviz  lifecycle' && ok "$size: title line" ||
@@ -224,20 +174,20 @@ name=dropfin
 start $name 120 40 C.UTF-8 --lang en lifecycle
 wait_for $name ' 1/[0-9]+ *$'
 keys $name / 'server FIN' Enter
-expect $name 'server FIN → client +F\.' "search puts the cursor on the server's FIN"
+check $name 'server FIN → client +F\.' "search puts the cursor on the server's FIN"
 keys $name d
-expect $name 'DROP' "d enters drop mode"
+check $name 'DROP' "d enters drop mode"
 keys $name Enter
-expect $name 'FIN \(segment [0-9]+, sent at [0-9.]+ s\) is lost' \
+check $name 'FIN \(segment [0-9]+, sent at [0-9.]+ s\) is lost' \
 	"Enter in drop mode loses the FIN under the cursor"
-expect $name 'drops 1' "the title counts the drop"
+check $name 'drops 1' "the title counts the drop"
 keys $name / retransmission Enter
-expect $name 'server FIN → client +F\..*\[retransmission\]' \
+check $name 'server FIN → client +F\..*\[retransmission\]' \
 	"the FIN is retransmitted on screen"
 keys $name End
 wait_for $name ' ([0-9]+)/\1 *$'
 keys $name u
-expect $name 'is undone' "u undoes the drop"
+check $name 'is undone' "u undoes the drop"
 wait_for $name 'Space play'
 grep -q 'drops' "$tmp/$name.screen" && bad "the drop count stays after undo" ||
 	ok "after undo no drop is counted"
@@ -248,9 +198,9 @@ name=dropsyn
 start $name 80 24 C.UTF-8 --lang en lifecycle
 wait_for $name ' 1/[0-9]+ *$'
 keys $name d c
-expect $name "client's SYN \\(segment 1" "d c loses the client's next segment, the SYN"
+check $name "client's SYN \\(segment 1" "d c loses the client's next segment, the SYN"
 keys $name / retransmission Enter
-expect $name 'client SYN → server +S .*\[retransmission\]' \
+check $name 'client SYN → server +S .*\[retransmission\]' \
 	"the SYN is retransmitted on screen"
 finish $name
 
@@ -301,7 +251,7 @@ keys $name End
 wait_for $name ' ([0-9]+)/\1 *$'
 cat "$tmp/$name.screen" >>"$tmp/ascii.all"
 keys $name '?'
-expect $name 'play or pause' "LANG=C: the help page opens"
+check $name 'play or pause' "LANG=C: the help page opens"
 cat "$tmp/$name.screen" >>"$tmp/ascii.all"
 high=$(LC_ALL=C tr -d '\000-\177' <"$tmp/ascii.all" | wc -c)
 [ "$high" -eq 0 ] && ok "LANG=C: no byte above 0x7f on screen" ||
@@ -345,7 +295,7 @@ grep -q 'Please enlarge the terminal (now 40x12, needs 60x16)' "$tmp/small.flat"
 	ok "40x12: the notice says the size now and the size needed" ||
 	{ bad "40x12: no notice:"; cat "$tmp/$name.screen"; }
 tm resize-window -t $name -x 80 -y 24
-expect $name 'LISTEN' "40x12 grown to 80x24: the diagram appears"
+check $name 'LISTEN' "40x12 grown to 80x24: the diagram appears"
 finish $name
 
 # ---- Pages: help, inspect, the scenario picker ----
@@ -353,15 +303,15 @@ name=pages
 start $name 100 30 C.UTF-8 --lang en lifecycle
 wait_for $name ' 1/[0-9]+ *$'
 keys $name '?'
-expect $name 'play or pause the animation' "? opens the help page"
+check $name 'play or pause the animation' "? opens the help page"
 keys $name Escape
-expect $name 'Space play' "Esc closes it"
+check $name 'Space play' "Esc closes it"
 keys $name / 'client SYN' Enter
 wait_for $name 'client SYN → server'
 keys $name Enter
-expect $name 'initial sequence number' "Enter inspects the SYN: its ISN explained"
+check $name 'initial sequence number' "Enter inspects the SYN: its ISN explained"
 keys $name PgDn
-expect $name 'MSS +1460' "inspect shows the SYN's MSS option"
+check $name 'MSS +1460' "inspect shows the SYN's MSS option"
 keys $name Escape
 # The list starts on the scenario playing; the next one down is the
 # next id in sorted order.
@@ -370,11 +320,11 @@ ids=$(cd "$top_srcdir/data/scenarios" && ls -- *.tcpviz | sed 's/\.tcpviz$//' |
 prev=$(grep -B1 -x lifecycle <<<"$ids" | head -1)
 next=$(grep -A1 -x lifecycle <<<"$ids" | tail -1)
 keys $name s
-expect $name "^ *│? *$prev " "s lists the scenarios ($prev above lifecycle)"
+check $name "^ *│? *$prev " "s lists the scenarios ($prev above lifecycle)"
 keys $name Down Enter
-expect $name "tcpviz  $next" "Down, Enter plays the next scenario, $next"
+check $name "tcpviz  $next" "Down, Enter plays the next scenario, $next"
 keys $name t
-expect $name 'Theme: projector' "t switches the theme"
+check $name 'Theme: projector' "t switches the theme"
 finish $name
 
 # ---- q, Ctrl-C and SIGTERM give the terminal back ----
