@@ -5,10 +5,9 @@
  * result or error offset.  Then every packet of the pcap files that
  * tcpviz writes for its own scenarios, against the trace they came from.
  */
-/* open_memstream() and opendir() are POSIX 2008. */
+/* open_memstream() is POSIX 2008. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -881,29 +880,13 @@ static void check_scenario_pcap(const char *id)
 
 START_TEST(test_own_pcaps)
 {
-	const char *top = getenv("top_srcdir");
-	char dir[1024];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
+	size_t n;
+	char **ids = lesson_ids(&n);
 
-	snprintf(dir, sizeof dir, "%s/data/scenarios", top ? top : ".");
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
-		char id[256];
-		size_t l = strlen(de->d_name);
-
-		if (l <= 7 || l >= sizeof id ||
-		    strcmp(de->d_name + l - 7, ".tcpviz") != 0)
-			continue;
-		memcpy(id, de->d_name, l - 7);
-		id[l - 7] = '\0';
-		check_scenario_pcap(id);
-		n++;
-	}
-	closedir(d);
-	ck_assert_int_ge(n, 6);
+	for (size_t i = 0; i < n; i++)
+		check_scenario_pcap(ids[i]);
+	ck_assert_uint_ge(n, 6);
+	lesson_ids_free(ids, n);
 }
 END_TEST
 

@@ -7,7 +7,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -888,30 +887,15 @@ static void compare_lesson(const char *id, const char *profile,
 /* Every lesson in data/scenarios, with its own profile and textbook's. */
 START_TEST(test_lessons)
 {
-	const char *top = getenv("top_srcdir");
-	char dir[1024];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
+	size_t n;
+	char **ids = lesson_ids(&n);
 
-	snprintf(dir, sizeof dir, "%s/data/scenarios", top ? top : ".");
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
-		char id[256];
-		size_t len = strlen(de->d_name);
-
-		if (len <= 7 || strcmp(de->d_name + len - 7, ".tcpviz") != 0 ||
-		    len - 7 >= sizeof id)
-			continue;
-		memcpy(id, de->d_name, len - 7);
-		id[len - 7] = '\0';
-		compare_lesson(id, NULL, NULL);
-		compare_lesson(id, "textbook", NULL);
-		n++;
+	for (size_t i = 0; i < n; i++) {
+		compare_lesson(ids[i], NULL, NULL);
+		compare_lesson(ids[i], "textbook", NULL);
 	}
-	closedir(d);
-	ck_assert_int_ge(n, 20);
+	ck_assert_uint_ge(n, 20);
+	lesson_ids_free(ids, n);
 }
 END_TEST
 
