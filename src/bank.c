@@ -1,17 +1,15 @@
 /*
  * bank.c: reads the concept bank (bank.h) the way scenario.c reads
- * scenario files: a line's first word picks a handler from keywords[],
- * a `question` line opens a block that every other line continues, and
- * the block is checked as a whole (every text in both languages, the
- * choices complete) when the next `question` or the end of the file
- * closes it.  The first mistake stops the parse with "file:line:col:
- * message".
+ * scenario files, with textfile_parse(): a line's first word picks a
+ * handler from keywords[], a `question` line opens a block that every
+ * other line continues, and the block is checked as a whole (every text
+ * in both languages, the choices complete) when the next `question` or
+ * the end of the file closes it.  The first mistake stops the parse
+ * with "file:line:col: message".
  */
 /* strdup() is POSIX, not C99. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,11 +23,6 @@ static const char *const lang_names[2] = { "English", "Chinese" };
 static const char *const lang_suffix[2] = { "", ".zh" };
 static const char *const kind_names[BANK_NKINDS] = { "concept", "mistake" };
 
-/* Where something was first seen in the open block; line 0 = not yet. */
-struct pos {
-	int line, col;
-};
-
 /* The text fields of a block, for messages and the `seen` table. */
 enum field { F_ASK, F_ANSWER, F_RIGHT, F_WRONG, F_NFIELDS };
 
@@ -37,18 +30,14 @@ static const char *const field_names[F_NFIELDS] = {
 	"ask", "answer", "right", "wrong",
 };
 
+/* The one kind of block: a question's. */
+#define BLOCK_QUESTION 1
+
 struct parser {
+	struct textfile_parser t;	/* the line, its words, the block */
 	struct bank *b;
-	const char *name;
-	struct tv_error *err;
-	int line;
-	char raw[TEXTFILE_LINE_MAX + 1];
-	char buf[TEXTFILE_LINE_MAX + 1];
-	struct textfile_word w[TEXTFILE_MAX_WORDS];
-	int nw;
-	bool open;			/* a question block is open */
-	struct pos *first;		/* per keywords[] entry, this block */
-	struct pos field[F_NFIELDS][2];	/* first line of each text */
+	/* Where each text of the open block was first seen, 0 = not yet. */
+	struct textfile_pos field[F_NFIELDS][2];
 	int nwrong[2];			/* wrong and wrong.zh lines so far */
 };
 
@@ -81,52 +70,9 @@ void bank_free(struct bank *b)
 
 /* ---- Small helpers ---- */
 
-#ifdef __GNUC__
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/* An error at a given place; returns -1 for the caller to pass on. */
-static int PRINTF_LIKE(4, 5)
-fail_at(struct parser *p, int line, int col, const char *fmt, ...)
-{
-	char msg[sizeof p->err->msg];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	tv_error_at(p->err, p->name, line, col, "%s", msg);
-	return -1;
-}
-
-/* An error about word i of the current line. */
-#define fail(p, i, ...) fail_at((p), (p)->line, (p)->w[i].col, __VA_ARGS__)
-
-static int oom(struct parser *p)
-{
-	return fail_at(p, p->line, 1, "out of memory");
-}
-
-/* Nothing may follow word i - 1. */
-static int expect_end(struct parser *p, int i)
-{
-	if (i < p->nw)
-		return fail(p, i, "unexpected word '%s'", p->w[i].s);
-	return 0;
-}
-
-/* The text after the keyword, as written (inner spaces kept). */
-static const char *rest_of_line(const struct parser *p)
-{
-	return p->raw + p->w[1].off;
-}
-
-static int append(struct parser *p, char **dst, const char *s)
-{
-	return textfile_join(dst, s) < 0 ? oom(p) : 0;
-}
+/* textfile.h's errors, about this parser's line. */
+#define fail(p, ...) textfile_fail(&(p)->t, __VA_ARGS__)
+#define fail_at(p, ...) textfile_fail_at(&(p)->t, __VA_ARGS__)
 
 /* The question the open block fills. */
 static struct bank_question *cur(struct parser *p)
@@ -138,13 +84,13 @@ static struct bank_question *cur(struct parser *p)
 static int copy_tag(struct parser *p, int i, const char *what, char *dst,
     size_t size)
 {
-	if (!textfile_is_tag(p->w[i].s))
+	if (!textfile_is_tag(p->t.w[i].s))
 		return fail(p, i, "bad %s '%s': use lowercase letters, digits "
-		    "and '-'", what, p->w[i].s);
-	if (strlen(p->w[i].s) >= size)
+		    "and '-'", what, p->t.w[i].s);
+	if (strlen(p->t.w[i].s) >= size)
 		return fail(p, i, "%s is longer than %zu characters", what,
 		    size - 1);
-	strcpy(dst, p->w[i].s);
+	strcpy(dst, p->t.w[i].s);
 	return 0;
 }
 
@@ -169,13 +115,15 @@ static bool is_seed_ref(const char *s)
 
 /* The open block is complete: both languages of every text, and its
  * choices are a right one and enough wrong ones, or none at all. */
-static int end_block(struct parser *p)
+static int end_block(void *vp, int block, struct textfile_pos at)
 {
+	struct parser *p = vp;
 	const struct bank_question *q = cur(p);
-	const struct pos *r = p->field[F_RIGHT], *w = p->field[F_WRONG];
-	const struct pos *choice = NULL;
+	const struct textfile_pos *r = p->field[F_RIGHT];
+	const struct textfile_pos *w = p->field[F_WRONG];
+	const struct textfile_pos *choice = NULL;
 
-	p->open = false;
+	(void)block, (void)at;	/* one kind, and q->line says where */
 	for (int f = F_ASK; f <= F_ANSWER; f++)
 		for (int l = 0; l < 2; l++)
 			if (p->field[f][l].line == 0)
@@ -191,7 +139,7 @@ static int end_block(struct parser *p)
 		    "(the scenario that demonstrates it)", q->id);
 	/* A choice in either language makes this a multiple choice. */
 	for (int i = 0; i < 4 && choice == NULL; i++) {
-		const struct pos *c = i < 2 ? &r[i] : &w[i - 2];
+		const struct textfile_pos *c = i < 2 ? &r[i] : &w[i - 2];
 
 		if (c->line != 0)
 			choice = c;
@@ -215,126 +163,135 @@ static int end_block(struct parser *p)
 	return 0;
 }
 
-static int kw_question(struct parser *p, int arg)
+static int kw_question(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct bank *b = p->b;
 	struct bank_question *q;
 
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'question' needs an id like 'why-three-way'");
 	for (size_t i = 0; i < b->nq; i++)
-		if (strcmp(b->q[i].id, p->w[1].s) == 0)
+		if (strcmp(b->q[i].id, p->t.w[1].s) == 0)
 			return fail(p, 1, "duplicate question id '%s' (first on "
-			    "line %d)", p->w[1].s, b->q[i].line);
+			    "line %d)", p->t.w[1].s, b->q[i].line);
 	if ((q = realloc(b->q, (b->nq + 1) * sizeof *q)) == NULL)
-		return oom(p);
+		return textfile_oom(&p->t);
 	b->q = q;
 	q = &b->q[b->nq++];
 	memset(q, 0, sizeof *q);
-	q->line = p->line;
+	q->line = p->t.line;
 	if (copy_tag(p, 1, "id", q->id, sizeof q->id) < 0)
 		return -1;
-	p->open = true;
 	memset(p->field, 0, sizeof p->field);
 	p->nwrong[0] = p->nwrong[1] = 0;
-	return expect_end(p, 2);
+	return textfile_expect_end(&p->t, 2);
 }
 
-static int kw_kind(struct parser *p, int arg)
+static int kw_kind(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'kind' needs concept or mistake");
 	for (int k = 0; k < BANK_NKINDS; k++)
-		if (strcmp(p->w[1].s, kind_names[k]) == 0) {
+		if (strcmp(p->t.w[1].s, kind_names[k]) == 0) {
 			cur(p)->kind = (uint8_t)k;
-			return expect_end(p, 2);
+			return textfile_expect_end(&p->t, 2);
 		}
-	return fail(p, 1, "unknown kind '%s' (concept, mistake)", p->w[1].s);
+	return fail(p, 1, "unknown kind '%s' (concept, mistake)", p->t.w[1].s);
 }
 
-static int kw_topics(struct parser *p, int arg)
+static int kw_topics(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'topics' needs at least one tag");
-	for (int i = 1; i < p->nw; i++) {
-		if (!textfile_is_tag(p->w[i].s))
+	for (int i = 1; i < p->t.nw; i++) {
+		if (!textfile_is_tag(p->t.w[i].s))
 			return fail(p, i, "bad topic '%s': use lowercase "
-			    "letters, digits and '-'", p->w[i].s);
-		if (append(p, &cur(p)->topics, p->w[i].s) < 0)
+			    "letters, digits and '-'", p->t.w[i].s);
+		if (textfile_append(&p->t, &cur(p)->topics, p->t.w[i].s) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int kw_show(struct parser *p, int arg)
+static int kw_show(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct bank_question *q = cur(p);
 
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'show' needs a scenario id like 'lifecycle'");
 	if (copy_tag(p, 1, "scenario id", q->show, sizeof q->show) < 0)
 		return -1;
-	q->show_line = p->line;
-	q->show_col = p->w[1].col;
-	return expect_end(p, 2);
+	q->show_line = p->t.line;
+	q->show_col = p->t.w[1].col;
+	return textfile_expect_end(&p->t, 2);
 }
 
-static int kw_seed(struct parser *p, int arg)
+static int kw_seed(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'seed' needs FILE:SECTION, e.g. '000:3.3'");
-	for (int i = 1; i < p->nw; i++) {
-		if (!is_seed_ref(p->w[i].s))
+	for (int i = 1; i < p->t.nw; i++) {
+		if (!is_seed_ref(p->t.w[i].s))
 			return fail(p, i, "expected FILE:SECTION like 000:3.3, "
-			    "got '%s'", p->w[i].s);
-		if (append(p, &cur(p)->seeds, p->w[i].s) < 0)
+			    "got '%s'", p->t.w[i].s);
+		if (textfile_append(&p->t, &cur(p)->seeds, p->t.w[i].s) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* ask, answer (+ .zh): text lines that join into a paragraph. */
-static int kw_text(struct parser *p, int arg)
+static int kw_text(void *vp, int arg)
 {
+	struct parser *p = vp;
 	int f = arg / 2, l = arg % 2;
 	struct bank_question *q = cur(p);
 
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	if (p->t.nw < 2)
+		return fail(p, 0, "'%s' needs text", p->t.w[0].s);
 	if (p->field[f][l].line == 0)
-		p->field[f][l] = (struct pos){ p->line, p->w[0].col };
-	return append(p, f == F_ASK ? &q->ask[l] : &q->answer[l],
-	    rest_of_line(p));
+		p->field[f][l] = textfile_at(&p->t, 0);
+	return textfile_append(&p->t, f == F_ASK ? &q->ask[l] : &q->answer[l],
+	    textfile_rest(&p->t));
 }
 
 /* right, wrong (+ .zh): one choice a line. */
-static int kw_choice(struct parser *p, int arg)
+static int kw_choice(void *vp, int arg)
 {
+	struct parser *p = vp;
 	int f = arg / 2, l = arg % 2;
 	struct bank_question *q = cur(p);
 	char **dst;
 
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	if (p->t.nw < 2)
+		return fail(p, 0, "'%s' needs text", p->t.w[0].s);
 	if (p->field[f][l].line == 0)
-		p->field[f][l] = (struct pos){ p->line, p->w[0].col };
+		p->field[f][l] = textfile_at(&p->t, 0);
 	if (f == F_RIGHT) {
 		dst = &q->right[l];
 	} else {
 		if (p->nwrong[l] == BANK_MAX_WRONG)
 			return fail(p, 0, "at most %d '%s' choices",
-			    BANK_MAX_WRONG, p->w[0].s);
+			    BANK_MAX_WRONG, p->t.w[0].s);
 		dst = &q->wrong[p->nwrong[l]++][l];
 		q->nwrong = p->nwrong[0] < p->nwrong[1] ? p->nwrong[0] :
 		    p->nwrong[1];
 	}
-	if ((*dst = strdup(rest_of_line(p))) == NULL)
-		return oom(p);
+	if ((*dst = strdup(textfile_rest(&p->t))) == NULL)
+		return textfile_oom(&p->t);
 	return 0;
 }
 
@@ -342,112 +299,60 @@ static int kw_choice(struct parser *p, int arg)
  * Every keyword a line can start with.  `once` ones may appear once per
  * question block; all but `question` only inside one.
  */
-static const struct keyword {
-	const char *name;
-	int (*parse)(struct parser *p, int arg);
-	int arg;		/* kw_text, kw_choice: field * 2 + language */
-	bool once;
-} keywords[] = {
-	{ "question", kw_question, 0, false },
-	{ "kind", kw_kind, 0, true },
-	{ "topics", kw_topics, 0, false },
-	{ "show", kw_show, 0, true },
-	{ "seed", kw_seed, 0, false },
-	{ "ask", kw_text, F_ASK * 2, false },
-	{ "ask.zh", kw_text, F_ASK * 2 + 1, false },
-	{ "answer", kw_text, F_ANSWER * 2, false },
-	{ "answer.zh", kw_text, F_ANSWER * 2 + 1, false },
-	{ "right", kw_choice, F_RIGHT * 2, true },
-	{ "right.zh", kw_choice, F_RIGHT * 2 + 1, true },
-	{ "wrong", kw_choice, F_WRONG * 2, false },
-	{ "wrong.zh", kw_choice, F_WRONG * 2 + 1, false },
+static const struct textfile_keyword keywords[] = {
+	/* name, handler, arg (kw_text, kw_choice: field * 2 + language),
+	 * once, within, opens */
+	{ "question", kw_question, 0, false, 0, BLOCK_QUESTION },
+	{ "kind", kw_kind, 0, true, BLOCK_QUESTION, 0 },
+	{ "topics", kw_topics, 0, false, BLOCK_QUESTION, 0 },
+	{ "show", kw_show, 0, true, BLOCK_QUESTION, 0 },
+	{ "seed", kw_seed, 0, false, BLOCK_QUESTION, 0 },
+	{ "ask", kw_text, F_ASK * 2, false, BLOCK_QUESTION, 0 },
+	{ "ask.zh", kw_text, F_ASK * 2 + 1, false, BLOCK_QUESTION, 0 },
+	{ "answer", kw_text, F_ANSWER * 2, false, BLOCK_QUESTION, 0 },
+	{ "answer.zh", kw_text, F_ANSWER * 2 + 1, false, BLOCK_QUESTION, 0 },
+	{ "right", kw_choice, F_RIGHT * 2, true, BLOCK_QUESTION, 0 },
+	{ "right.zh", kw_choice, F_RIGHT * 2 + 1, true, BLOCK_QUESTION, 0 },
+	{ "wrong", kw_choice, F_WRONG * 2, false, BLOCK_QUESTION, 0 },
+	{ "wrong.zh", kw_choice, F_WRONG * 2 + 1, false, BLOCK_QUESTION, 0 },
 };
-#define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
-/* ---- Lines ---- */
+static const struct textfile_syntax bank_syntax = {
+	.kw = keywords, .nkw = sizeof keywords / sizeof keywords[0],
+	.end_block = end_block, .max = BANK_FILE_MAX, .what = "concept bank",
+};
 
-static int parse_line(struct parser *p)
+/* bank_parse() and bank_load(): text NULL reads the file `name`. */
+static int parse(struct bank *b, const char *name, const char *text,
+    size_t len, struct tv_error *err)
 {
-	for (size_t k = 0; k < NKEYWORDS; k++) {
-		if (strcmp(p->w[0].s, keywords[k].name) != 0)
-			continue;
-		if (keywords[k].parse == kw_question) {
-			if (p->open && end_block(p) < 0)
-				return -1;
-			memset(p->first, 0, NKEYWORDS * sizeof *p->first);
-		} else if (!p->open)
-			return fail(p, 0, "'%s' must follow a 'question' line",
-			    keywords[k].name);
-		if (keywords[k].once && p->first[k].line != 0)
-			return fail(p, 0, "duplicate '%s' (first on line %d)",
-			    keywords[k].name, p->first[k].line);
-		p->first[k] = (struct pos){ p->line, p->w[0].col };
-		return keywords[k].parse(p, keywords[k].arg);
-	}
-	return fail(p, 0, "unknown word '%s'", p->w[0].s);
-}
+	struct parser p = { .t = { .name = name, .err = err }, .b = b };
+	int rc;
 
-static int parse_text(struct parser *p, const char *text, size_t len)
-{
-	struct textfile_cursor c;
-	const char *s;
-	size_t n;
-
-	textfile_begin(&c, text, len);
-	while (textfile_next(&c, &s, &n)) {
-		p->line = c.line;
-		if (textfile_split(s, n, p->raw, p->buf, p->w, &p->nw, p->name,
-		    p->line, p->err) < 0)
-			return -1;
-		if (p->nw > 0 && parse_line(p) < 0)
-			return -1;
+	bank_init(b);
+	if ((b->file = strdup(name)) == NULL) {
+		tv_error_at(err, name, 0, 0, "out of memory");
+		return -1;
 	}
-	if (p->open)
-		return end_block(p);
-	if (p->b->nq == 0)
-		return fail_at(p, 1, 1, "no questions, e.g. 'question "
+	rc = textfile_parse(&p.t, &bank_syntax, &p, text, len);
+	if (rc == 0 && b->nq == 0)
+		rc = fail_at(&p, 1, 1, "no questions, e.g. 'question "
 		    "why-three-way'");
-	return 0;
+	if (rc < 0)
+		bank_free(b);
+	return rc;
 }
 
 int bank_parse(struct bank *b, const char *name, const char *text,
     size_t len, struct tv_error *err)
 {
-	struct parser *p = calloc(1, sizeof *p);
-	struct pos *first = calloc(NKEYWORDS, sizeof *first);
-	int rc = -1;
-
-	bank_init(b);
-	if (p == NULL || first == NULL || (b->file = strdup(name)) == NULL) {
-		tv_error_at(err, name, 0, 0, "out of memory");
-		goto out;
-	}
-	p->b = b;
-	p->name = name;
-	p->err = err;
-	p->first = first;
-	rc = parse_text(p, text, len);
-out:
-	if (rc < 0)
-		bank_free(b);
-	free(first);
-	free(p);
-	return rc;
+	/* NULL here is empty text, not the file to read. */
+	return parse(b, name, text != NULL ? text : "", len, err);
 }
 
 int bank_load(struct bank *b, const char *path, struct tv_error *err)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	bank_init(b);
-	if (textfile_read(path, BANK_FILE_MAX, "concept bank", &text, &len,
-	    err) < 0)
-		return -1;
-	rc = bank_parse(b, path, text, len, err);
-	free(text);
-	return rc;
+	return parse(b, path, NULL, 0, err);
 }
 
 int bank_check_shows(const struct bank *b,

@@ -360,17 +360,21 @@ static struct tcb *app_sock(struct engine *e, int host)
 	return tcb_get(e, e->hosts[host].app_sock);
 }
 
-/* A live socket of host's already using this four-tuple (TIME_WAIT too). */
-static struct tcb *fourtuple_in_use(const struct engine *e, int host,
-    const struct endpoint *local, const struct endpoint *remote)
+/* States as bits (1u << state), for tcb_on_fourtuple(). */
+#define STATES_LIVE (~(1u << TCP_CLOSED | 1u << TCP_LISTEN))
+
+/* The newest socket of host's on this four-tuple whose state is one of
+ * `states`. */
+static struct tcb *tcb_on_fourtuple(const struct engine *e, int host,
+    const struct endpoint *local, const struct endpoint *remote,
+    unsigned states)
 {
 	if (e->ntcb_slot == 0)
 		return NULL;
 	uint32_t h = e->tcb_slot[tcb_slot_of(e, host, local->port, remote)];
 	for (int i = (int)h - 1; i >= 0; i = e->tcbs[i]->same_key) {
 		struct tcb *t = e->tcbs[i];
-		if (t->state != TCP_CLOSED && t->state != TCP_LISTEN &&
-		    endpoint_eq(&t->local, local))
+		if ((states & 1u << t->state) && endpoint_eq(&t->local, local))
 			return t;
 	}
 	return NULL;
@@ -385,7 +389,9 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 	struct endpoint local = h->ep;
 	if (port)
 		local.port = port;
-	if (fourtuple_in_use(e, host, &local, &e->hosts[!host].ep)) {
+	/* A live socket already on this four-tuple (TIME_WAIT too)? */
+	if (tcb_on_fourtuple(e, host, &local, &e->hosts[!host].ep,
+	    STATES_LIVE)) {
 		/* The old incarnation (often in TIME_WAIT) still owns these
 		 * ports; Linux's connect() says EADDRNOTAVAIL, bind() without
 		 * SO_REUSEADDR EADDRINUSE: either way, no SYN leaves. */
@@ -399,17 +405,12 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
 
 	/* Simultaneous open: the peer's SYN_SENT socket for the mirrored
 	 * four-tuple already has a connection id; this is its other end. */
-	t->conn = 0;
-	for (int i = 0; i < e->ntcbs - 1; i++) {
-		struct tcb *p = e->tcbs[i];
-		if (p->host != host && p->state == TCP_SYN_SENT &&
-		    endpoint_eq(&p->local, &t->remote) &&
-		    endpoint_eq(&p->remote, &t->local)) {
-			t->conn = p->conn;
-			t->side = !p->side;
-		}
-	}
-	if (!t->conn) {
+	struct tcb *p = tcb_on_fourtuple(e, !host, &t->remote, &t->local,
+	    1u << TCP_SYN_SENT);
+	if (p) {
+		t->conn = p->conn;
+		t->side = !p->side;
+	} else {
 		t->conn = engine_conn_for(e, &t->local, &t->remote);
 		t->side = SIDE_CLIENT;
 	}
@@ -431,7 +432,9 @@ static struct tcb *app_connect(struct engine *e, int host, uint16_t port,
  * Would bind() to host's port conflict with a connection still using it?
  * Linux (inet_csk_bind_conflict) lets it pass only when BOTH sockets set
  * SO_REUSEADDR: the new one, and the old one, whose TIME_WAIT entry
- * inherited the flag from the listener that accepted it.
+ * inherited the flag from the listener that accepted it.  A scan, not a
+ * hash lookup: the tables are keyed by the peer too, which this question
+ * leaves open, and it is asked once a listen(), not once a segment.
  */
 static bool port_held(const struct engine *e, int host, bool reuse)
 {

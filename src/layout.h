@@ -98,8 +98,6 @@ struct layout_opts {
 	int width;		/* columns available for the ladder */
 	bool utf8;		/* box-drawing glyphs and arrows, else ASCII */
 	bool absolute;		/* raw seq/ack instead of relative */
-	int lang;		/* unused: the ladder's words go through
-				   gettext (i18n.h) like the other views' */
 	int64_t gap;		/* a quiet stretch longer than this becomes a
 				   gap row; 0: 2 s */
 };

@@ -467,6 +467,23 @@ static void seg_choice(struct choices *c, const struct trace *tr, long r,
 	choice_add(c, buf);
 }
 
+/* What a note on the segment says about it, in this order. */
+static const struct {
+	uint32_t note;
+	const char *why;
+} note_why[] = {
+	{ NOTE_RETRANSMISSION, N_("It is a retransmission: the same numbers "
+	    "again, because no ACK came before the timer fired.") },
+	{ NOTE_KEEPALIVE, N_("A keepalive probe: seq is one below the next "
+	    "number and it carries no data, so the peer must answer with an "
+	    "ACK.") },
+	{ NOTE_DUP_ACK, N_("It repeats the ACK of what it expects: the "
+	    "segment that just arrived was not what it expected.") },
+	{ NOTE_CHALLENGE_ACK, N_("A challenge ACK: the segment that arrived "
+	    "might be forged, so it tells the peer the numbers it expects and "
+	    "lets a genuine peer confirm.") },
+};
+
 /* What does SIDE send next? */
 static int predict_next(const struct trace *tr, size_t at, int conn,
     int side, struct rng *rng, struct practice_question *q)
@@ -570,21 +587,9 @@ static int predict_next(const struct trace *tr, size_t at, int conn,
 	q->ask = dup_str(gettext(ask_next[side]));
 	text_add(&why, "%s.", seg_str(s, buf, sizeof buf));
 	said = why.len;
-	if (notes & NOTE_RETRANSMISSION)
-		text_add(&why, " %s", _("It is a retransmission: the same "
-		    "numbers again, because no ACK came before the timer "
-		    "fired."));
-	if (notes & NOTE_KEEPALIVE)
-		text_add(&why, " %s", _("A keepalive probe: seq is one below the "
-		    "next number and it carries no data, so the peer must "
-		    "answer with an ACK."));
-	if (notes & NOTE_DUP_ACK)
-		text_add(&why, " %s", _("It repeats the ACK of what it expects: "
-		    "the segment that just arrived was not what it expected."));
-	if (notes & NOTE_CHALLENGE_ACK)
-		text_add(&why, " %s", _("A challenge ACK: the segment that "
-		    "arrived might be forged, so it tells the peer the numbers "
-		    "it expects and lets a genuine peer confirm."));
+	for (size_t k = 0; k < sizeof note_why / sizeof note_why[0]; k++)
+		if (notes & note_why[k].note)
+			text_add(&why, " %s", gettext(note_why[k].why));
 	if (third)
 		text_add(&why, " %s", _("The third segment of the handshake is "
 		    "a plain ACK: SYN is not set again."));

@@ -3,19 +3,18 @@
  * struct scenario, and the SIDE:KIND#N fault descriptors that --drop
  * shares with them.
  *
- * A file is read line by line.  The first word of a line is a keyword
- * that picks a handler from the keywords[] table; the handler reads the
- * rest of the line's words.  A `narrate` or `checkpoint` line opens a
- * block that its text lines (en, zh, ask, answer ...) continue; the next
- * line of any other kind closes it, and only then can a missing
- * translation be told.  Checks that need the whole file (a required line
- * is missing, a title has no translation, `client.isn` without `isn`)
- * run at the end.  The first mistake stops the parse with
- * "file:line:col: message", where col counts characters (UTF-8 code
- * points, a tab is one) so that editors agree.
+ * A file is read line by line by textfile_parse().  The first word of a
+ * line is a keyword that picks a handler from the keywords[] table; the
+ * handler reads the rest of the line's words.  A `narrate` or
+ * `checkpoint` line opens a block that its text lines (en, zh, ask,
+ * answer ...) continue; the next line of any other kind closes it, and
+ * only then can a missing translation be told.  Checks that need the
+ * whole file (a required line is missing, a title has no translation,
+ * `client.isn` without `isn`) run at the end.  The first mistake stops
+ * the parse with "file:line:col: message", where col counts characters
+ * (UTF-8 code points, a tab is one) so that editors agree.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,38 +51,19 @@ static const char *const attack_names[] = {
 /* Which block a line continues; see the comment at the top. */
 enum block { BLOCK_NONE, BLOCK_NARRATE, BLOCK_CHECKPOINT };
 
-static const char *const block_openers[] = {
-	[BLOCK_NARRATE] = "narrate",
-	[BLOCK_CHECKPOINT] = "checkpoint",
-};
-
 /* Scripts whose `at` times must not go back: the two sides' and this. */
 #define SCRIPT_ATTACKER 2
 
-/* Where something was first seen; line 0 = not yet. */
-struct pos {
-	int line, col;
-};
-
 struct parser {
+	struct textfile_parser t;	/* the line, its words, the block */
 	struct scenario *sc;
-	const char *name;
-	struct tv_error *err;
-	int line;
-	char raw[TEXTFILE_LINE_MAX + 1];	/* the line, comment cut */
-	char buf[TEXTFILE_LINE_MAX + 1];	/* the same, cut into words */
-	struct textfile_word w[TEXTFILE_MAX_WORDS];
-	int nw;
-	struct pos *first;		/* per keywords[] entry */
-	struct pos ep[2];		/* the `client` / `server` endpoints */
-	struct pos title[2], summary[2];
+	struct textfile_pos ep[2];	/* the `client` / `server` endpoints */
+	struct textfile_pos title[2], summary[2];
 	int at_line[3];			/* each script's last `at` step */
 	int64_t at_time[3];
-	int block;			/* enum block */
-	struct pos block_at;		/* the line that opened it */
-	struct pos attacker;		/* the `attacker ADDRESS` line's address */
-	struct pos attack;		/* the first attacker step */
-	struct pos isn_use;		/* the first seq=client.isn+N ... */
+	struct textfile_pos attacker;	/* `attacker ADDRESS`: the address */
+	struct textfile_pos attack;	/* the first attacker step */
+	struct textfile_pos isn_use;	/* the first seq=client.isn+N ... */
 	int isn_side;			/* ... and which side's ISN it named */
 };
 
@@ -130,68 +110,19 @@ const char *scen_trigger_name(int trig)
 
 /* ---- Small helpers ---- */
 
-static int vfail(struct parser *p, int line, int col, const char *fmt,
-    va_list ap)
-{
-	char msg[sizeof p->err->msg];
-
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	tv_error_at(p->err, p->name, line, col, "%s", msg);
-	return -1;
-}
-
-#ifdef __GNUC__
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-/* An error at a given place; returns -1 for the caller to pass on. */
-static int PRINTF_LIKE(4, 5)
-fail_at(struct parser *p, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(p, line, col, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* An error about word i of the current line. */
-static int PRINTF_LIKE(3, 4)
-fail(struct parser *p, int i, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(p, p->line, p->w[i].col, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* textfile.h's errors, about this parser's line. */
+#define fail(p, ...) textfile_fail(&(p)->t, __VA_ARGS__)
+#define fail_at(p, ...) textfile_fail_at(&(p)->t, __VA_ARGS__)
 
 /* Word i of the current line, or NULL past the end. */
 static const char *word(const struct parser *p, int i)
 {
-	return i < p->nw ? p->w[i].s : NULL;
+	return i < p->t.nw ? p->t.w[i].s : NULL;
 }
 
 static bool word_is(const struct parser *p, int i, const char *s)
 {
-	return i < p->nw && strcmp(p->w[i].s, s) == 0;
-}
-
-/* Nothing may follow word i - 1. */
-static int expect_end(struct parser *p, int i)
-{
-	if (i < p->nw)
-		return fail(p, i, "unexpected word '%s'", p->w[i].s);
-	return 0;
-}
-
-static int oom(struct parser *p)
-{
-	return fail_at(p, p->line, 1, "out of memory");
+	return i < p->t.nw && strcmp(p->t.w[i].s, s) == 0;
 }
 
 static char *dup_n(struct parser *p, const char *s, size_t n)
@@ -199,7 +130,7 @@ static char *dup_n(struct parser *p, const char *s, size_t n)
 	char *d = malloc(n + 1);
 
 	if (d == NULL) {
-		oom(p);
+		textfile_oom(&p->t);
 		return NULL;
 	}
 	memcpy(d, s, n);
@@ -213,14 +144,8 @@ static void *grow(struct parser *p, void *base, size_t n, size_t size)
 	void *nb = realloc(base, (n + 1) * size);
 
 	if (nb == NULL)
-		oom(p);
+		textfile_oom(&p->t);
 	return nb;
-}
-
-/* The lines of one paragraph (textfile_join()). */
-static int append(struct parser *p, char **dst, const char *s)
-{
-	return textfile_join(dst, s) < 0 ? oom(p) : 0;
 }
 
 /* "connected, data, eof, closed" and the like, for messages. */
@@ -266,7 +191,7 @@ static int side_parse(const char *s, size_t n)
 /* Word i as a time, or an error saying what is wrong with it. */
 static int word_time(struct parser *p, int i, int64_t *out)
 {
-	const char *w = p->w[i].s, *unit = "";
+	const char *w = p->t.w[i].s, *unit = "";
 
 	switch (units_parse_time(w, out, &unit)) {
 	case UNITS_OK:
@@ -393,86 +318,93 @@ const char *scen_when_str(const struct scen_when *w, char *buf, size_t len)
 
 /* ---- Keyword handlers: each parses the current line's words ---- */
 
-static int kw_id(struct parser *p, int arg)
+static int kw_id(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'id' needs a name like 'my-lesson'");
-	if (!textfile_is_tag(p->w[1].s))
+	if (!textfile_is_tag(p->t.w[1].s))
 		return fail(p, 1, "bad id '%s': use lowercase letters, digits "
-		    "and '-'", p->w[1].s);
-	if (strlen(p->w[1].s) >= sizeof p->sc->id)
+		    "and '-'", p->t.w[1].s);
+	if (strlen(p->t.w[1].s) >= sizeof p->sc->id)
 		return fail(p, 1, "id is longer than %zu characters",
 		    sizeof p->sc->id - 1);
-	strcpy(p->sc->id, p->w[1].s);
-	return expect_end(p, 2);
+	strcpy(p->sc->id, p->t.w[1].s);
+	return textfile_expect_end(&p->t, 2);
 }
 
-/* The text after the keyword, as written (inner spaces kept). */
-static const char *rest_of_line(const struct parser *p)
+static int kw_title(void *vp, int lang)
 {
-	return p->raw + p->w[1].off;
-}
+	struct parser *p = vp;
+	const char *text;
 
-static int kw_title(struct parser *p, int lang)
-{
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
-	p->title[lang] = (struct pos){ p->line, p->w[0].col };
-	p->sc->title[lang] = dup_n(p, rest_of_line(p), strlen(rest_of_line(p)));
+	if (p->t.nw < 2)
+		return fail(p, 0, "'%s' needs text", p->t.w[0].s);
+	p->title[lang] = textfile_at(&p->t, 0);
+	text = textfile_rest(&p->t);
+	p->sc->title[lang] = dup_n(p, text, strlen(text));
 	return p->sc->title[lang] != NULL ? 0 : -1;
 }
 
-static int kw_summary(struct parser *p, int lang)
+static int kw_summary(void *vp, int lang)
 {
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
+	struct parser *p = vp;
+
+	if (p->t.nw < 2)
+		return fail(p, 0, "'%s' needs text", p->t.w[0].s);
 	if (p->summary[lang].line == 0)
-		p->summary[lang] = (struct pos){ p->line, p->w[0].col };
-	return append(p, &p->sc->summary[lang], rest_of_line(p));
+		p->summary[lang] = textfile_at(&p->t, 0);
+	return textfile_append(&p->t, &p->sc->summary[lang],
+	    textfile_rest(&p->t));
 }
 
-static int kw_topics(struct parser *p, int arg)
+static int kw_topics(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'topics' needs at least one tag");
-	for (int i = 1; i < p->nw; i++) {
-		if (!textfile_is_tag(p->w[i].s))
+	for (int i = 1; i < p->t.nw; i++) {
+		if (!textfile_is_tag(p->t.w[i].s))
 			return fail(p, i, "bad topic '%s': use lowercase "
-			    "letters, digits and '-'", p->w[i].s);
-		if (append(p, &p->sc->topics, p->w[i].s) < 0)
+			    "letters, digits and '-'", p->t.w[i].s);
+		if (textfile_append(&p->t, &p->sc->topics, p->t.w[i].s) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int kw_profile(struct parser *p, int arg)
+static int kw_profile(void *vp, int arg)
 {
+	struct parser *p = vp;
 	const size_t n = sizeof profile_names / sizeof profile_names[0];
 
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'profile' needs textbook, linux or host");
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(p->w[1].s, profile_names[i]) == 0) {
+		if (strcmp(p->t.w[1].s, profile_names[i]) == 0) {
 			strcpy(p->sc->profile, profile_names[i]);
-			return expect_end(p, 2);
+			return textfile_expect_end(&p->t, 2);
 		}
 	return fail(p, 1, "unknown profile '%s' (textbook, linux, host)",
-	    p->w[1].s);
+	    p->t.w[1].s);
 }
 
 /* Only the key=value shape is checked here; the profile knows the keys. */
-static int kw_set(struct parser *p, int arg)
+static int kw_set(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
 
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'set' needs key=value, e.g. 'set msl=30'");
-	for (int i = 1; i < p->nw; i++) {
-		const char *w = p->w[i].s, *eq = strchr(w, '=');
+	for (int i = 1; i < p->t.nw; i++) {
+		const char *w = p->t.w[i].s, *eq = strchr(w, '=');
 		char **sets;
 
 		if (eq == NULL || eq == w || eq[1] == '\0')
@@ -487,25 +419,28 @@ static int kw_set(struct parser *p, int arg)
 	return 0;
 }
 
-static int kw_seed(struct parser *p, int arg)
+static int kw_seed(void *vp, int arg)
 {
+	struct parser *p = vp;
+
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'seed' needs a number");
-	if (!textfile_parse_uint(p->w[1].s, UINT64_MAX, &p->sc->seed))
+	if (!textfile_parse_uint(p->t.w[1].s, UINT64_MAX, &p->sc->seed))
 		return fail(p, 1, "expected an unsigned number, got '%s'",
-		    p->w[1].s);
+		    p->t.w[1].s);
 	p->sc->has_seed = true;
-	return expect_end(p, 2);
+	return textfile_expect_end(&p->t, 2);
 }
 
-static int kw_isn(struct parser *p, int arg)
+static int kw_isn(void *vp, int arg)
 {
+	struct parser *p = vp;
 	bool seen[2] = { false, false };
 
 	(void)arg;
-	for (int i = 1; i < p->nw; i++) {
-		const char *w = p->w[i].s, *eq = strchr(w, '=');
+	for (int i = 1; i < p->t.nw; i++) {
+		const char *w = p->t.w[i].s, *eq = strchr(w, '=');
 		int side = -1;
 		uint64_t v;
 
@@ -544,7 +479,7 @@ static const char *port_of(const char *w)
 static int parse_endpoint(struct parser *p, int side)
 {
 	struct scenario *sc = p->sc;
-	const char *w = p->w[1].s, *port = port_of(w);
+	const char *w = p->t.w[1].s, *port = port_of(w);
 	const char *me = trace_side_name(side), *peer = trace_side_name(!side);
 	struct endpoint *ep = &sc->ep[side], *other = &sc->ep[!side];
 	uint64_t pv;
@@ -553,7 +488,7 @@ static int parse_endpoint(struct parser *p, int side)
 		return fail(p, 0, "duplicate '%s' (first on line %d)", me,
 		    p->ep[side].line);
 	if (port != NULL && (!textfile_parse_uint(port, 65535, &pv) || pv == 0))
-		return fail_at(p, p->line, p->w[1].col +
+		return fail_at(p, p->t.line, p->t.w[1].col +
 		    textfile_nchars(w, (size_t)(port - w)),
 		    "port must be 1 to 65535, got '%s'", port);
 	if (endpoint_parse(w, ep) < 0)
@@ -569,8 +504,8 @@ static int parse_endpoint(struct parser *p, int side)
 			return fail(p, 1, "same endpoint as '%s' (line %d)",
 			    peer, p->ep[!side].line);
 	}
-	p->ep[side] = (struct pos){ p->line, p->w[0].col };
-	return expect_end(p, 2);
+	p->ep[side] = textfile_at(&p->t, 0);
+	return textfile_expect_end(&p->t, 2);
 }
 
 /*
@@ -582,9 +517,9 @@ static int check_at(struct parser *p, int script, const char *who,
 {
 	if (p->at_line[script] != 0 && t < p->at_time[script])
 		return fail(p, at_word, "'at %s' is earlier than the %s's "
-		    "previous 'at' (line %d)", p->w[at_word].s, who,
+		    "previous 'at' (line %d)", p->t.w[at_word].s, who,
 		    p->at_line[script]);
-	p->at_line[script] = p->line;
+	p->at_line[script] = p->t.line;
 	p->at_time[script] = t;
 	return 0;
 }
@@ -594,7 +529,7 @@ static int parse_step(struct parser *p, int side)
 {
 	struct scenario *sc = p->sc;
 	struct scen_step st = {
-		.side = (uint8_t)side, .trigger = TRIG_AFTER, .line = p->line,
+		.side = (uint8_t)side, .trigger = TRIG_AFTER, .line = p->t.line,
 	};
 	struct scen_step *steps;
 	char list[128];
@@ -603,9 +538,9 @@ static int parse_step(struct parser *p, int side)
 
 	if (word_is(p, i, "at") || word_is(p, i, "after")) {
 		st.trigger = word_is(p, i, "at") ? TRIG_AT : TRIG_AFTER;
-		if (i + 1 >= p->nw)
+		if (i + 1 >= p->t.nw)
 			return fail(p, i, "'%s' needs a time, e.g. '%s 1.5'",
-			    p->w[i].s, p->w[i].s);
+			    p->t.w[i].s, p->t.w[i].s);
 		if (word_time(p, i + 1, &st.delay) < 0)
 			return -1;
 		at_word = i + 1;
@@ -627,7 +562,7 @@ static int parse_step(struct parser *p, int side)
 			    TRIG_NTRIGGERS, list, sizeof list));
 		i += 2;
 		if (word_is(p, i, "after")) {
-			if (i + 1 >= p->nw)
+			if (i + 1 >= p->t.nw)
 				return fail(p, i, "'after' needs a time, "
 				    "e.g. 'after 1.5'");
 			if (word_time(p, i + 1, &st.delay) < 0)
@@ -635,51 +570,54 @@ static int parse_step(struct parser *p, int side)
 			i += 2;
 		}
 	}
-	if (i >= p->nw)
+	if (i >= p->t.nw)
 		return fail(p, 0, "step needs a call (%s)",
 		    call_list(list, sizeof list));
-	if ((call = app_call_parse(p->w[i].s)) < 0)
-		return fail(p, i, "unknown call '%s' (%s)", p->w[i].s,
+	if ((call = app_call_parse(p->t.w[i].s)) < 0)
+		return fail(p, i, "unknown call '%s' (%s)", p->t.w[i].s,
 		    call_list(list, sizeof list));
 	st.call = (uint8_t)call;
 	i++;
 	if (call == APP_LISTEN) {
 		st.arg = BACKLOG_DEFAULT;
-		if (i < p->nw) {
-			if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
+		if (i < p->t.nw) {
+			if (!textfile_parse_uint(p->t.w[i].s, 65535, &v) ||
+			    v == 0)
 				return fail(p, i, "expected a backlog from 1 to "
-				    "65535, got '%s'", p->w[i].s);
+				    "65535, got '%s'", p->t.w[i].s);
 			st.arg = (uint32_t)v;
 			i++;
 		}
 	} else if (call == APP_SEND || call == APP_FASTOPEN) {
-		if (i >= p->nw)
+		if (i >= p->t.nw)
 			return fail(p, i - 1, "'%s' needs a byte count",
 			    app_call_name(call));
-		if (!textfile_parse_uint(p->w[i].s, SEND_MAX, &v) || v == 0)
+		if (!textfile_parse_uint(p->t.w[i].s, SEND_MAX, &v) || v == 0)
 			return fail(p, i, "expected a byte count from 1 to %u, "
-			    "got '%s'", SEND_MAX, p->w[i].s);
+			    "got '%s'", SEND_MAX, p->t.w[i].s);
 		st.arg = (uint32_t)v;
 		i++;
-		if (call == APP_FASTOPEN && i < p->nw) {
-			if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
+		if (call == APP_FASTOPEN && i < p->t.nw) {
+			if (!textfile_parse_uint(p->t.w[i].s, 65535, &v) ||
+			    v == 0)
 				return fail(p, i, "expected a local port from 1 to "
-				    "65535, got '%s'", p->w[i].s);
+				    "65535, got '%s'", p->t.w[i].s);
 			st.port = (uint16_t)v;
 			i++;
 		}
-	} else if (call == APP_CONNECT && i < p->nw) {
+	} else if (call == APP_CONNECT && i < p->t.nw) {
 		/* A local port of its own: a second connection either reuses
 		 * the first one's four-tuple (TIME_WAIT lessons) or not. */
-		if (!textfile_parse_uint(p->w[i].s, 65535, &v) || v == 0)
+		if (!textfile_parse_uint(p->t.w[i].s, 65535, &v) ||
+		    v == 0)
 			return fail(p, i, "expected a local port from 1 to 65535, "
-			    "got '%s'", p->w[i].s);
+			    "got '%s'", p->t.w[i].s);
 		st.arg = (uint32_t)v;
 		i++;
-	} else if (i < p->nw)
+	} else if (i < p->t.nw)
 		return fail(p, i, "'%s' takes no argument, got '%s'",
-		    p->w[i - 1].s, p->w[i].s);
-	if (expect_end(p, i) < 0)
+		    p->t.w[i - 1].s, p->t.w[i].s);
+	if (textfile_expect_end(&p->t, i) < 0)
 		return -1;
 	if (st.trigger == TRIG_AT && check_at(p, side, trace_side_name(side),
 	    at_word, st.delay) < 0)
@@ -692,46 +630,50 @@ static int parse_step(struct parser *p, int side)
 }
 
 /* `client ADDRESS` declares an endpoint; `client ...` otherwise a step. */
-static int kw_side(struct parser *p, int side)
+static int kw_side(void *vp, int side)
 {
+	struct parser *p = vp;
 	const char *w = word(p, 1), *unit;
 	int64_t t;
 
 	if (w == NULL)
 		return fail(p, 0, "'%s' needs an address like "
-		    "10.0.0.1:49152 or a step like 'at 0 connect'", p->w[0].s);
+		    "10.0.0.1:49152 or a step like 'at 0 connect'",
+		    p->t.w[0].s);
 	/* A teacher's likely slip: the time without its 'at'. */
-	if (p->nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
+	if (p->t.nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
 		return fail(p, 1, "'%s' needs 'at' or 'after' before it", w);
 	if (textfile_is_digit(*w) || *w == '[' || *w == ':')
 		return parse_endpoint(p, side);
 	return parse_step(p, side);
 }
 
-static int kw_fault(struct parser *p, int action)
+static int kw_fault(void *vp, int action)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
 	struct scen_fault f, *faults;
 	char why[160];
 	const char *noun = action == FAULT_DROP ? "loss" : "segment";
 
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'%s' needs a segment, e.g. '%s server:FIN#1%s'",
-		    p->w[0].s, p->w[0].s, action == FAULT_DELAY ? " 3" : "");
-	if (fault_parse(p->w[1].s, &f, why, sizeof why) < 0)
+		    p->t.w[0].s, p->t.w[0].s,
+		    action == FAULT_DELAY ? " 3" : "");
+	if (fault_parse(p->t.w[1].s, &f, why, sizeof why) < 0)
 		return fail(p, 1, "bad %s descriptor '%s': %s", noun,
-		    p->w[1].s, why);
+		    p->t.w[1].s, why);
 	f.action = (uint8_t)action;
-	f.line = p->line;
-	f.col = p->w[1].col;
+	f.line = p->t.line;
+	f.col = p->t.w[1].col;
 	if (action == FAULT_DELAY) {
-		if (p->nw < 3)
+		if (p->t.nw < 3)
 			return fail(p, 0, "'delay' needs a time, e.g. "
-			    "'delay %s 3'", p->w[1].s);
+			    "'delay %s 3'", p->t.w[1].s);
 		if (word_time(p, 2, &f.delay) < 0)
 			return -1;
 	}
-	if (expect_end(p, action == FAULT_DELAY ? 3 : 2) < 0)
+	if (textfile_expect_end(&p->t, action == FAULT_DELAY ? 3 : 2) < 0)
 		return -1;
 	if ((faults = grow(p, sc->faults, sc->nfaults, sizeof *faults)) == NULL)
 		return -1;
@@ -741,36 +683,37 @@ static int kw_fault(struct parser *p, int action)
 }
 
 /* link down FROM TO [client->server | server->client] */
-static int kw_link(struct parser *p, int arg)
+static int kw_link(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
-	struct scen_outage o = { .dir = -1, .line = p->line };
+	struct scen_outage o = { .dir = -1, .line = p->t.line };
 	struct scen_outage *outages;
 
 	(void)arg;
-	if (p->nw < 2)
+	if (p->t.nw < 2)
 		return fail(p, 0, "'link' needs 'down', e.g. 'link down 2 5'");
 	if (!word_is(p, 1, "down"))
 		return fail(p, 1, "expected 'down' after 'link', got '%s'",
-		    p->w[1].s);
-	if (p->nw < 4)
+		    p->t.w[1].s);
+	if (p->t.nw < 4)
 		return fail(p, 1, "'link down' needs a start and an end time, "
 		    "e.g. 'link down 2 5'");
 	if (word_time(p, 2, &o.from) < 0 || word_time(p, 3, &o.to) < 0)
 		return -1;
 	if (o.to <= o.from)
 		return fail(p, 3, "end time '%s' must be after start time '%s'",
-		    p->w[3].s, p->w[2].s);
-	if (p->nw > 4) {
+		    p->t.w[3].s, p->t.w[2].s);
+	if (p->t.nw > 4) {
 		if (word_is(p, 4, "client->server"))
 			o.dir = 0;
 		else if (word_is(p, 4, "server->client"))
 			o.dir = 1;
 		else
 			return fail(p, 4, "unknown direction '%s' "
-			    "(client->server, server->client)", p->w[4].s);
+			    "(client->server, server->client)", p->t.w[4].s);
 	}
-	if (expect_end(p, 5) < 0)
+	if (textfile_expect_end(&p->t, 5) < 0)
 		return -1;
 	if ((outages = grow(p, sc->outages, sc->noutages,
 	    sizeof *outages)) == NULL)
@@ -790,7 +733,7 @@ static int parse_named(struct parser *p, int i, const char *what,
     int (*parse)(const char *), const char *(*name)(int), int count,
     int *idx, uint32_t *nth)
 {
-	const char *w = p->w[i].s, *hash = strchr(w, '#');
+	const char *w = p->t.w[i].s, *hash = strchr(w, '#');
 	size_t n = hash != NULL ? (size_t)(hash - w) : strlen(w);
 	char buf[32], list[192];
 	uint64_t v = 1;
@@ -829,14 +772,14 @@ static int parse_when(struct parser *p, struct scen_when *w)
 	if (s == NULL)
 		return fail(p, 0, "'%s' needs an event: SIDE:KIND[#N], SIDE "
 		    "enters STATE[#N], SIDE timer NAME[#N] or at TIME",
-		    p->w[0].s);
+		    p->t.w[0].s);
 	if (strcmp(s, "at") == 0) {
-		if (p->nw < 3)
+		if (p->t.nw < 3)
 			return fail(p, 1, "'at' needs a time, e.g. 'at 1.5'");
 		w->kind = WHEN_TIME;
 		if (word_time(p, 2, &w->t) < 0)
 			return -1;
-		return expect_end(p, 3);
+		return textfile_expect_end(&p->t, 3);
 	}
 	/* A segment is counted as drop counts it, so it is written alike. */
 	if (strchr(s, ':') != NULL) {
@@ -847,17 +790,17 @@ static int parse_when(struct parser *p, struct scen_when *w)
 		w->side = f.side;
 		w->seg_kind = f.kind;
 		w->nth = f.nth;
-		return expect_end(p, 2);
+		return textfile_expect_end(&p->t, 2);
 	}
 	if ((side = side_parse(s, strlen(s))) < 0)
 		return fail(p, 1, "expected an event (SIDE:KIND[#N], SIDE enters "
 		    "STATE, SIDE timer NAME or at TIME), got '%s'", s);
 	w->side = (uint8_t)side;
-	if (p->nw < 3)
+	if (p->t.nw < 3)
 		return fail(p, 1, "'%s' needs 'enters STATE' or 'timer NAME' "
 		    "after it", s);
 	if (word_is(p, 2, "enters")) {
-		if (p->nw < 4)
+		if (p->t.nw < 4)
 			return fail(p, 2, "'enters' needs a state (%s)",
 			    join_names(state_name, 0, TCP_NSTATES, list,
 			    sizeof list));
@@ -867,7 +810,7 @@ static int parse_when(struct parser *p, struct scen_when *w)
 		w->kind = WHEN_STATE;
 		w->state = (uint8_t)idx;
 	} else if (word_is(p, 2, "timer")) {
-		if (p->nw < 4)
+		if (p->t.nw < 4)
 			return fail(p, 2, "'timer' needs a name (%s)",
 			    join_names(trace_timer_name, 0, TIMER_NKINDS, list,
 			    sizeof list));
@@ -878,24 +821,16 @@ static int parse_when(struct parser *p, struct scen_when *w)
 		w->timer = (uint8_t)idx;
 	} else
 		return fail(p, 2, "expected 'enters' or 'timer' after '%s', "
-		    "got '%s'", s, p->w[2].s);
-	return expect_end(p, 4);
-}
-
-static void open_block(struct parser *p, int block)
-{
-	p->block = block;
-	p->block_at = (struct pos){ p->line, p->w[0].col };
+		    "got '%s'", s, p->t.w[2].s);
+	return textfile_expect_end(&p->t, 4);
 }
 
 /* The open block is complete: every text it needs in both languages. */
-static int end_block(struct parser *p)
+static int end_block(void *vp, int block, struct textfile_pos at)
 {
+	struct parser *p = vp;
 	const struct scenario *sc = p->sc;
-	const struct pos at = p->block_at;
-	int block = p->block;
 
-	p->block = BLOCK_NONE;
 	for (int l = 0; block == BLOCK_NARRATE && l < 2; l++)
 		if (sc->narrations[sc->nnarrations - 1].text[l] == NULL)
 			return fail_at(p, at.line, at.col, "narration has no %s "
@@ -914,72 +849,68 @@ static int end_block(struct parser *p)
 	return 0;
 }
 
-static int kw_narrate(struct parser *p, int arg)
+static int kw_narrate(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
-	struct scen_narration n = { .line = p->line }, *narrations;
+	struct scen_narration n = { .line = p->t.line }, *narrations;
 
 	(void)arg;
 	if (parse_when(p, &n.when) < 0)
 		return -1;
-	n.col = p->w[1].col;
+	n.col = p->t.w[1].col;
 	if ((narrations = grow(p, sc->narrations, sc->nnarrations,
 	    sizeof *narrations)) == NULL)
 		return -1;
 	sc->narrations = narrations;
 	narrations[sc->nnarrations++] = n;
-	open_block(p, BLOCK_NARRATE);
 	return 0;
 }
 
-/* en / zh: parse_line() lets them in only inside a narrate block. */
-static int kw_narration_text(struct parser *p, int lang)
+static int kw_checkpoint(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
-
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
-	return append(p, &sc->narrations[sc->nnarrations - 1].text[lang],
-	    rest_of_line(p));
-}
-
-static int kw_checkpoint(struct parser *p, int arg)
-{
-	struct scenario *sc = p->sc;
-	struct scen_checkpoint c = { .line = p->line }, *checkpoints;
+	struct scen_checkpoint c = { .line = p->t.line }, *checkpoints;
 
 	(void)arg;
 	if (parse_when(p, &c.when) < 0)
 		return -1;
-	c.col = p->w[1].col;
+	c.col = p->t.w[1].col;
 	if ((checkpoints = grow(p, sc->checkpoints, sc->ncheckpoints,
 	    sizeof *checkpoints)) == NULL)
 		return -1;
 	sc->checkpoints = checkpoints;
 	checkpoints[sc->ncheckpoints++] = c;
-	open_block(p, BLOCK_CHECKPOINT);
 	return 0;
 }
 
-/* ask, ask.zh, answer, answer.zh: only inside a checkpoint block. */
-static int kw_ask(struct parser *p, int lang)
+/* The texts of the open block, kw_text()'s arg: a narration's or a
+ * checkpoint's question or answer (arg / 2), in English or Chinese
+ * (arg % 2). */
+enum block_text {
+	TEXT_EN, TEXT_ZH, TEXT_ASK, TEXT_ASK_ZH, TEXT_ANSWER, TEXT_ANSWER_ZH,
+};
+
+/* keywords[] lets each in only inside its block. */
+static int kw_text(void *vp, int arg)
 {
+	struct parser *p = vp;
 	struct scenario *sc = p->sc;
+	struct scen_checkpoint *c;
+	int lang = arg % 2;
+	char **dst;
 
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
-	return append(p, &sc->checkpoints[sc->ncheckpoints - 1].ask[lang],
-	    rest_of_line(p));
-}
-
-static int kw_answer(struct parser *p, int lang)
-{
-	struct scenario *sc = p->sc;
-
-	if (p->nw < 2)
-		return fail(p, 0, "'%s' needs text", p->w[0].s);
-	return append(p, &sc->checkpoints[sc->ncheckpoints - 1].answer[lang],
-	    rest_of_line(p));
+	if (p->t.nw < 2)
+		return fail(p, 0, "'%s' needs text", p->t.w[0].s);
+	if (arg / 2 == TEXT_EN / 2) {
+		dst = &sc->narrations[sc->nnarrations - 1].text[lang];
+	} else {
+		c = &sc->checkpoints[sc->ncheckpoints - 1];
+		dst = arg / 2 == TEXT_ASK / 2 ? &c->ask[lang] :
+		    &c->answer[lang];
+	}
+	return textfile_append(&p->t, dst, textfile_rest(&p->t));
 }
 
 /* ---- The attacker ---- */
@@ -988,7 +919,7 @@ static int kw_answer(struct parser *p, int lang)
 static int parse_attacker(struct parser *p)
 {
 	struct scenario *sc = p->sc;
-	const char *w = p->w[1].s;
+	const char *w = p->t.w[1].s;
 
 	if (p->attacker.line != 0)
 		return fail(p, 0, "duplicate 'attacker' (first on line %d)",
@@ -1002,8 +933,8 @@ static int parse_attacker(struct parser *p)
 		return fail(p, 1, "bad address '%s' (expected an address "
 		    "without a port, e.g. 10.66.0.1 or 2001:db8::66)", w);
 	sc->has_attacker = true;
-	p->attacker = (struct pos){ p->line, p->w[1].col };
-	return expect_end(p, 2);
+	p->attacker = textfile_at(&p->t, 1);
+	return textfile_expect_end(&p->t, 2);
 }
 
 /* synflood COUNT [over TIME], from word 3; returns the next word. */
@@ -1011,16 +942,16 @@ static int parse_synflood(struct parser *p, struct scen_attack *a)
 {
 	uint64_t v;
 
-	if (p->nw < 5)
+	if (p->t.nw < 5)
 		return fail(p, 3, "'synflood' needs a number of SYNs, "
 		    "e.g. 'synflood 200'");
-	if (!textfile_parse_uint(p->w[4].s, SYNFLOOD_MAX, &v) || v == 0)
+	if (!textfile_parse_uint(p->t.w[4].s, SYNFLOOD_MAX, &v) || v == 0)
 		return fail(p, 4, "expected a number of SYNs from 1 to %d, "
-		    "got '%s'", SYNFLOOD_MAX, p->w[4].s);
+		    "got '%s'", SYNFLOOD_MAX, p->t.w[4].s);
 	a->count = (uint32_t)v;
 	if (!word_is(p, 5, "over"))
 		return 5;
-	if (p->nw < 7)
+	if (p->t.nw < 7)
 		return fail(p, 5, "'over' needs a time, e.g. 'over 2'");
 	if (word_time(p, 6, &a->over) < 0)
 		return -1;
@@ -1052,7 +983,7 @@ static int parse_seq_value(struct parser *p, int i, const char *s,
 		    "client.isn+N or server.isn+N)", s);
 	/* Whether an `isn` line fixes the ISNs is known only at the end. */
 	if (*isn >= 0 && p->isn_use.line == 0) {
-		p->isn_use = (struct pos){ p->line, p->w[i].col };
+		p->isn_use = textfile_at(&p->t, i);
 		p->isn_side = *isn;
 	}
 	*v = (uint32_t)n;
@@ -1070,19 +1001,19 @@ static int parse_forge(struct parser *p, struct scen_attack *a)
 	int side, flags, at[3] = { 0, 0, 0 };	/* where each key was */
 	uint64_t v;
 
-	if (p->nw < 6)
+	if (p->t.nw < 6)
 		return fail(p, 3, "'forge' needs a side, flags and seq=N, "
 		    "e.g. 'forge client R seq=client.isn+1'");
-	if ((side = side_parse(p->w[4].s, strlen(p->w[4].s))) < 0)
+	if ((side = side_parse(p->t.w[4].s, strlen(p->t.w[4].s))) < 0)
 		return fail(p, 4, "unknown side '%s' (client, server)",
-		    p->w[4].s);
-	if ((flags = segment_flags_parse(p->w[5].s)) < 0)
+		    p->t.w[4].s);
+	if ((flags = segment_flags_parse(p->t.w[5].s)) < 0)
 		return fail(p, 5, "bad flags '%s' (tcpdump's letters S F P R U "
-		    "E W, and '.' for ACK, e.g. S, R or P.)", p->w[5].s);
+		    "E W, and '.' for ACK, e.g. S, R or P.)", p->t.w[5].s);
 	a->from_side = (uint8_t)side;
 	a->flags = (uint8_t)flags;
-	for (int i = 6; i < p->nw; i++) {
-		const char *w = p->w[i].s, *eq = strchr(w, '=');
+	for (int i = 6; i < p->t.nw; i++) {
+		const char *w = p->t.w[i].s, *eq = strchr(w, '=');
 		int k;
 
 		for (k = 0; eq != NULL && k < 3; k++)
@@ -1110,11 +1041,11 @@ static int parse_forge(struct parser *p, struct scen_attack *a)
 		    "'seq=client.isn+1'");
 	if ((flags & SEG_ACK) && at[1] == 0)
 		return fail(p, 5, "flags '%s' have ACK ('.'), so 'forge' needs "
-		    "ack=N", p->w[5].s);
+		    "ack=N", p->t.w[5].s);
 	if (!(flags & SEG_ACK) && at[1] != 0)
 		return fail(p, at[1], "ack=N needs the ACK flag ('.'), but the "
-		    "flags are '%s'", p->w[5].s);
-	return p->nw;
+		    "flags are '%s'", p->t.w[5].s);
+	return p->t.nw;
 }
 
 /* attacker at TIME synflood ... | attacker at TIME forge ... */
@@ -1122,15 +1053,15 @@ static int parse_attack(struct parser *p)
 {
 	struct scenario *sc = p->sc;
 	struct scen_attack a = {
-		.seq_isn = -1, .ack_isn = -1, .line = p->line,
+		.seq_isn = -1, .ack_isn = -1, .line = p->t.line,
 	}, *attacks;
 	int next;
 
-	if (p->nw < 3)
+	if (p->t.nw < 3)
 		return fail(p, 1, "'at' needs a time, e.g. 'at 1.5'");
 	if (word_time(p, 2, &a.at) < 0)
 		return -1;
-	if (p->nw < 4)
+	if (p->t.nw < 4)
 		return fail(p, 0, "attacker step needs an action (synflood, "
 		    "forge)");
 	if (word_is(p, 3, attack_names[ATTACK_SYNFLOOD])) {
@@ -1141,12 +1072,12 @@ static int parse_attack(struct parser *p)
 		next = parse_forge(p, &a);
 	} else
 		return fail(p, 3, "unknown action '%s' (synflood, forge)",
-		    p->w[3].s);
-	if (next < 0 || expect_end(p, next) < 0 ||
+		    p->t.w[3].s);
+	if (next < 0 || textfile_expect_end(&p->t, next) < 0 ||
 	    check_at(p, SCRIPT_ATTACKER, "attacker", 2, a.at) < 0)
 		return -1;
 	if (p->attack.line == 0)
-		p->attack = (struct pos){ p->line, p->w[0].col };
+		p->attack = textfile_at(&p->t, 0);
 	if ((attacks = grow(p, sc->attacks, sc->nattacks,
 	    sizeof *attacks)) == NULL)
 		return -1;
@@ -1156,8 +1087,9 @@ static int parse_attack(struct parser *p)
 }
 
 /* `attacker ADDRESS` declares the third host; `attacker at ...` a step. */
-static int kw_attacker(struct parser *p, int arg)
+static int kw_attacker(void *vp, int arg)
 {
+	struct parser *p = vp;
 	const char *w = word(p, 1), *unit;
 	int64_t t;
 
@@ -1168,7 +1100,7 @@ static int kw_attacker(struct parser *p, int arg)
 	if (strcmp(w, "at") == 0)
 		return parse_attack(p);
 	/* The slips of a teacher who writes steps like a side's. */
-	if (p->nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
+	if (p->t.nw > 2 && units_parse_time(w, &t, &unit) == UNITS_OK)
 		return fail(p, 1, "'%s' needs 'at' before it", w);
 	if (strcmp(w, "after") == 0 || strcmp(w, "on") == 0 ||
 	    strcmp(w, attack_names[ATTACK_SYNFLOOD]) == 0 ||
@@ -1180,67 +1112,42 @@ static int kw_attacker(struct parser *p, int arg)
 
 /*
  * Every keyword a line can start with.  `once` ones may appear only once
- * per file; `within` ones only inside that block (see the top).
+ * per file; `within` ones only inside the block that the `opens` one
+ * starts (see the top).
  */
-static const struct keyword {
-	const char *name;
-	int (*parse)(struct parser *p, int arg);
-	int arg;
-	bool once;
-	int within;		/* enum block */
-} keywords[] = {
-	{ "id", kw_id, 0, true, BLOCK_NONE },
-	{ "title", kw_title, 0, true, BLOCK_NONE },
-	{ "title.zh", kw_title, 1, true, BLOCK_NONE },
-	{ "summary", kw_summary, 0, false, BLOCK_NONE },
-	{ "summary.zh", kw_summary, 1, false, BLOCK_NONE },
-	{ "topics", kw_topics, 0, false, BLOCK_NONE },
-	{ "profile", kw_profile, 0, true, BLOCK_NONE },
-	{ "set", kw_set, 0, false, BLOCK_NONE },
-	{ "seed", kw_seed, 0, true, BLOCK_NONE },
-	{ "isn", kw_isn, 0, true, BLOCK_NONE },
-	{ "client", kw_side, SIDE_CLIENT, false, BLOCK_NONE },
-	{ "server", kw_side, SIDE_SERVER, false, BLOCK_NONE },
-	{ "drop", kw_fault, FAULT_DROP, false, BLOCK_NONE },
-	{ "delay", kw_fault, FAULT_DELAY, false, BLOCK_NONE },
-	{ "link", kw_link, 0, false, BLOCK_NONE },
-	{ "narrate", kw_narrate, 0, false, BLOCK_NONE },
-	{ "en", kw_narration_text, 0, false, BLOCK_NARRATE },
-	{ "zh", kw_narration_text, 1, false, BLOCK_NARRATE },
-	{ "checkpoint", kw_checkpoint, 0, false, BLOCK_NONE },
-	{ "ask", kw_ask, 0, false, BLOCK_CHECKPOINT },
-	{ "ask.zh", kw_ask, 1, false, BLOCK_CHECKPOINT },
-	{ "answer", kw_answer, 0, false, BLOCK_CHECKPOINT },
-	{ "answer.zh", kw_answer, 1, false, BLOCK_CHECKPOINT },
-	{ "attacker", kw_attacker, 0, false, BLOCK_NONE },
+static const struct textfile_keyword keywords[] = {
+	/* name, handler, arg, once, within, opens */
+	{ "id", kw_id, 0, true, BLOCK_NONE, BLOCK_NONE },
+	{ "title", kw_title, 0, true, BLOCK_NONE, BLOCK_NONE },
+	{ "title.zh", kw_title, 1, true, BLOCK_NONE, BLOCK_NONE },
+	{ "summary", kw_summary, 0, false, BLOCK_NONE, BLOCK_NONE },
+	{ "summary.zh", kw_summary, 1, false, BLOCK_NONE, BLOCK_NONE },
+	{ "topics", kw_topics, 0, false, BLOCK_NONE, BLOCK_NONE },
+	{ "profile", kw_profile, 0, true, BLOCK_NONE, BLOCK_NONE },
+	{ "set", kw_set, 0, false, BLOCK_NONE, BLOCK_NONE },
+	{ "seed", kw_seed, 0, true, BLOCK_NONE, BLOCK_NONE },
+	{ "isn", kw_isn, 0, true, BLOCK_NONE, BLOCK_NONE },
+	{ "client", kw_side, SIDE_CLIENT, false, BLOCK_NONE, BLOCK_NONE },
+	{ "server", kw_side, SIDE_SERVER, false, BLOCK_NONE, BLOCK_NONE },
+	{ "drop", kw_fault, FAULT_DROP, false, BLOCK_NONE, BLOCK_NONE },
+	{ "delay", kw_fault, FAULT_DELAY, false, BLOCK_NONE, BLOCK_NONE },
+	{ "link", kw_link, 0, false, BLOCK_NONE, BLOCK_NONE },
+	{ "narrate", kw_narrate, 0, false, BLOCK_NONE, BLOCK_NARRATE },
+	{ "en", kw_text, TEXT_EN, false, BLOCK_NARRATE, BLOCK_NONE },
+	{ "zh", kw_text, TEXT_ZH, false, BLOCK_NARRATE, BLOCK_NONE },
+	{ "checkpoint", kw_checkpoint, 0, false, BLOCK_NONE, BLOCK_CHECKPOINT },
+	{ "ask", kw_text, TEXT_ASK, false, BLOCK_CHECKPOINT, BLOCK_NONE },
+	{ "ask.zh", kw_text, TEXT_ASK_ZH, false, BLOCK_CHECKPOINT, BLOCK_NONE },
+	{ "answer", kw_text, TEXT_ANSWER, false, BLOCK_CHECKPOINT, BLOCK_NONE },
+	{ "answer.zh", kw_text, TEXT_ANSWER_ZH, false, BLOCK_CHECKPOINT,
+	    BLOCK_NONE },
+	{ "attacker", kw_attacker, 0, false, BLOCK_NONE, BLOCK_NONE },
 };
-#define NKEYWORDS (sizeof keywords / sizeof keywords[0])
 
-/* ---- Lines ---- */
-
-static int parse_line(struct parser *p)
-{
-	for (size_t k = 0; k < NKEYWORDS; k++) {
-		int within = keywords[k].within;
-
-		if (strcmp(p->w[0].s, keywords[k].name) != 0)
-			continue;
-		/* Any line but the block's own text ends the block. */
-		if (within == BLOCK_NONE || within != p->block) {
-			if (p->block != BLOCK_NONE && end_block(p) < 0)
-				return -1;
-			if (within != BLOCK_NONE)
-				return fail(p, 0, "'%s' must follow a '%s' line",
-				    keywords[k].name, block_openers[within]);
-		}
-		if (keywords[k].once && p->first[k].line != 0)
-			return fail(p, 0, "duplicate '%s' (first on line %d)",
-			    keywords[k].name, p->first[k].line);
-		p->first[k] = (struct pos){ p->line, p->w[0].col };
-		return keywords[k].parse(p, keywords[k].arg);
-	}
-	return fail(p, 0, "unknown word '%s'", p->w[0].s);
-}
+static const struct textfile_syntax scenario_syntax = {
+	.kw = keywords, .nkw = sizeof keywords / sizeof keywords[0],
+	.end_block = end_block, .max = FILE_MAX_BYTES, .what = "scenario",
+};
 
 /* Checks that need the whole file, in the order a reader fixes them. */
 static int check_file(struct parser *p)
@@ -1256,7 +1163,8 @@ static int check_file(struct parser *p)
 			    s == SIDE_CLIENT ? "10.0.0.1:49152" : "10.0.0.2:80");
 	/* Text in one language needs its translation; l is the missing one. */
 	for (int l = 0; l < 2; l++) {
-		const struct pos *t = &p->title[!l], *su = &p->summary[!l];
+		const struct textfile_pos *t = &p->title[!l];
+		const struct textfile_pos *su = &p->summary[!l];
 
 		if (t->line != 0 && p->title[l].line == 0)
 			return fail_at(p, t->line, t->col, "missing %s title "
@@ -1291,63 +1199,30 @@ static int check_file(struct parser *p)
 	return 0;
 }
 
-static int parse_text(struct parser *p, const char *text, size_t len)
+/* scenario_parse() and scenario_load(): text NULL reads the file `name`. */
+static int parse(struct scenario *sc, const char *name, const char *text,
+    size_t len, struct tv_error *err)
 {
-	struct textfile_cursor c;
-	const char *s;
-	size_t n;
+	struct parser p = { .t = { .name = name, .err = err }, .sc = sc };
+	int rc = -1;
 
-	textfile_begin(&c, text, len);
-	while (textfile_next(&c, &s, &n)) {
-		p->line = c.line;
-		if (textfile_split(s, n, p->raw, p->buf, p->w, &p->nw, p->name,
-		    p->line, p->err) < 0)
-			return -1;
-		if (p->nw > 0 && parse_line(p) < 0)
-			return -1;
-	}
-	if (p->block != BLOCK_NONE && end_block(p) < 0)
-		return -1;
-	return check_file(p);
+	scenario_init(sc);
+	if ((sc->file = dup_n(&p, name, strlen(name))) != NULL &&
+	    textfile_parse(&p.t, &scenario_syntax, &p, text, len) == 0)
+		rc = check_file(&p);
+	if (rc < 0)
+		scenario_free(sc);
+	return rc;
 }
 
 int scenario_parse(struct scenario *sc, const char *name, const char *text,
     size_t len, struct tv_error *err)
 {
-	struct parser *p = calloc(1, sizeof *p);
-	struct pos *first = calloc(NKEYWORDS, sizeof *first);
-	int rc = -1;
-
-	scenario_init(sc);
-	if (p == NULL || first == NULL) {
-		tv_error_at(err, name, 0, 0, "out of memory");
-		goto out;
-	}
-	p->sc = sc;
-	p->name = name;
-	p->err = err;
-	p->first = first;
-	if ((sc->file = dup_n(p, name, strlen(name))) != NULL)
-		rc = parse_text(p, text, len);
-out:
-	if (rc < 0)
-		scenario_free(sc);
-	free(first);
-	free(p);
-	return rc;
+	/* NULL here is empty text, not the file to read. */
+	return parse(sc, name, text != NULL ? text : "", len, err);
 }
 
 int scenario_load(struct scenario *sc, const char *path, struct tv_error *err)
 {
-	char *text;
-	size_t len;
-	int rc;
-
-	scenario_init(sc);
-	if (textfile_read(path, FILE_MAX_BYTES, "scenario", &text, &len,
-	    err) < 0)
-		return -1;
-	rc = scenario_parse(sc, path, text, len, err);
-	free(text);
-	return rc;
+	return parse(sc, path, NULL, 0, err);
 }

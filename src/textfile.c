@@ -1,8 +1,10 @@
 /*
- * textfile.c: reading, line walking, word splitting and paragraph
- * joining shared by the scenario and concept bank parsers (textfile.h).
+ * textfile.c: reading, line walking, word splitting, paragraph joining
+ * and the keyword-table parser shared by the scenario and concept bank
+ * parsers (textfile.h).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +260,170 @@ bool textfile_is_tag(const char *s)
 		    *s == '-'))
 			return false;
 	return true;
+}
+
+/* ---- The parser skeleton ---- */
+
+static int textfile_vfail(struct textfile_parser *t, int line, int col,
+    const char *fmt, va_list ap)
+{
+	char msg[sizeof t->err->msg];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	tv_error_at(t->err, t->name, line, col, "%s", msg);
+	return -1;
+}
+
+int textfile_fail_at(struct textfile_parser *t, int line, int col,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	textfile_vfail(t, line, col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int textfile_fail(struct textfile_parser *t, int i, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	textfile_vfail(t, t->line, t->w[i].col, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int textfile_oom(struct textfile_parser *t)
+{
+	return textfile_fail_at(t, t->line, 1, "out of memory");
+}
+
+struct textfile_pos textfile_at(const struct textfile_parser *t, int i)
+{
+	return (struct textfile_pos){ t->line, t->w[i].col };
+}
+
+int textfile_expect_end(struct textfile_parser *t, int i)
+{
+	if (i < t->nw)
+		return textfile_fail(t, i, "unexpected word '%s'", t->w[i].s);
+	return 0;
+}
+
+const char *textfile_rest(const struct textfile_parser *t)
+{
+	return t->raw + t->w[1].off;
+}
+
+int textfile_append(struct textfile_parser *t, char **dst, const char *s)
+{
+	return textfile_join(dst, s) < 0 ? textfile_oom(t) : 0;
+}
+
+/* The block ends: the format checks it is whole. */
+static int end_block(struct textfile_parser *t,
+    const struct textfile_syntax *syn, void *p)
+{
+	int block = t->block;
+
+	t->block = 0;
+	return syn->end_block(p, block, t->block_at);
+}
+
+/* The keyword that opens `block`, for messages. */
+static const char *opener(const struct textfile_syntax *syn, int block)
+{
+	for (size_t k = 0; k < syn->nkw; k++)
+		if (syn->kw[k].opens == block)
+			return syn->kw[k].name;
+	return "?";
+}
+
+/* A line with words: its keyword's rules, then its handler. */
+static int parse_line(struct textfile_parser *t,
+    const struct textfile_syntax *syn, void *p)
+{
+	const struct textfile_keyword *kw;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < syn->nkw; k++)
+		if (strcmp(t->w[0].s, syn->kw[k].name) == 0)
+			break;
+	if (k == syn->nkw)
+		return textfile_fail(t, 0, "unknown word '%s'", t->w[0].s);
+	kw = &syn->kw[k];
+	/* Any line but the block's own ends the block. */
+	if (kw->within == 0 || kw->within != t->block) {
+		if (t->block != 0 && end_block(t, syn, p) < 0)
+			return -1;
+		if (kw->within != 0)
+			return textfile_fail(t, 0, "'%s' must follow a '%s' "
+			    "line", kw->name, opener(syn, kw->within));
+	}
+	if (kw->once && t->first[k].line != 0)
+		return textfile_fail(t, 0, "duplicate '%s' (first on line %d)",
+		    kw->name, t->first[k].line);
+	t->first[k] = textfile_at(t, 0);
+	if ((rc = kw->parse(p, kw->arg)) < 0 || kw->opens == 0)
+		return rc;
+	t->block = kw->opens;
+	t->block_at = t->first[k];
+	/* `once` in a block means once in each. */
+	for (size_t i = 0; i < syn->nkw; i++)
+		if (syn->kw[i].within == kw->opens)
+			t->first[i] = (struct textfile_pos){ 0, 0 };
+	return rc;
+}
+
+static int parse_lines(struct textfile_parser *t,
+    const struct textfile_syntax *syn, void *p, const char *text, size_t len)
+{
+	struct textfile_cursor c;
+	const char *s;
+	size_t n;
+
+	textfile_begin(&c, text, len);
+	while (textfile_next(&c, &s, &n)) {
+		t->line = c.line;
+		if (textfile_split(s, n, t->raw, t->buf, t->w, &t->nw, t->name,
+		    t->line, t->err) < 0)
+			return -1;
+		if (t->nw > 0 && parse_line(t, syn, p) < 0)
+			return -1;
+	}
+	return t->block != 0 ? end_block(t, syn, p) : 0;
+}
+
+int textfile_parse(struct textfile_parser *t, const struct textfile_syntax *syn,
+    void *p, const char *text, size_t len)
+{
+	char *file = NULL;
+	int rc = -1;
+
+	t->line = t->nw = t->block = 0;
+	/* Room for the longest line, off the stack: 57 kB. */
+	t->raw = malloc(TEXTFILE_LINE_MAX + 1);
+	t->buf = malloc(TEXTFILE_LINE_MAX + 1);
+	t->w = malloc(TEXTFILE_MAX_WORDS * sizeof *t->w);
+	t->first = calloc(syn->nkw, sizeof *t->first);
+	if (t->raw == NULL || t->buf == NULL || t->w == NULL ||
+	    t->first == NULL)
+		tv_error_at(t->err, t->name, 0, 0, "out of memory");
+	else if (text != NULL)
+		rc = parse_lines(t, syn, p, text, len);
+	else if (textfile_read(t->name, syn->max, syn->what, &file, &len,
+	    t->err) == 0)
+		rc = parse_lines(t, syn, p, file, len);
+	free(file);
+	free(t->raw);
+	free(t->buf);
+	free(t->w);
+	free(t->first);
+	t->raw = t->buf = NULL;
+	t->w = NULL;
+	t->first = NULL;
+	return rc;
 }

@@ -1,14 +1,17 @@
 /*
- * textfile.h: the low-level half of tcpviz's line-oriented UTF-8 file
- * formats (scenario files, the concept bank): reading a file whole,
- * walking its lines, checking a line and cutting it into words, and
- * joining the text lines of one paragraph.  The keywords and what they
- * mean belong to each format's parser (scenario.c, bank.c).
+ * textfile.h: what tcpviz's line-oriented UTF-8 file formats (scenario
+ * files, the concept bank) share: reading a file whole, walking its
+ * lines, checking a line and cutting it into words, joining the text
+ * lines of one paragraph, and the skeleton of a parser, in which a
+ * line's first word picks a keyword from the format's table.  The
+ * keywords and what they mean belong to each format (scenario.c,
+ * bank.c).
  *
- * Order: textfile_read() (or text already in memory); textfile_begin(),
- * then textfile_next() for each line and textfile_split() on it.
- * Columns count characters (UTF-8 code points, a tab is one), so that
- * editors agree with the file:line:col of an error.
+ * Order: textfile_parse() with the format's keyword table, on a file
+ * (which it reads) or text in memory; or by hand, textfile_read(), then
+ * textfile_begin(), textfile_next() for each line and textfile_split()
+ * on it.  Columns count characters (UTF-8 code points, a tab is one),
+ * so that editors agree with the file:line:col of an error.
  */
 #ifndef TEXTFILE_H
 #define TEXTFILE_H
@@ -83,5 +86,99 @@ bool textfile_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
 /* [a-z0-9-]+: ids and topics, safe in file names and URLs. */
 bool textfile_is_tag(const char *s);
+
+/* ---- The parser skeleton ---- */
+
+/* Where something was first seen; line 0 = not yet. */
+struct textfile_pos {
+	int line, col;
+};
+
+/*
+ * A keyword a line can start with, in a format's table.  Blocks are the
+ * format's own numbers, 0 meaning none: a line whose keyword `opens` one
+ * starts a block that the lines `within` it continue, and a line of any
+ * other keyword ends it.  A `within` keyword anywhere else is refused.
+ * A `once` keyword may appear once a file, or once a block if it is
+ * `within` one.
+ */
+struct textfile_keyword {
+	const char *name;
+	/* The line is in the textfile_parser; p is the format's parser. */
+	int (*parse)(void *p, int arg);
+	int arg;		/* lets one handler serve several keywords */
+	bool once;
+	int within;
+	int opens;
+};
+
+/* A format: its keywords, the check of a block once it is whole, and
+ * how large a file of it may be. */
+struct textfile_syntax {
+	const struct textfile_keyword *kw;
+	size_t nkw;
+	/* The block opened at `at` has ended (it was `block`); -1 and the
+	 * error if it lacks something. */
+	int (*end_block)(void *p, int block, struct textfile_pos at);
+	size_t max;			/* bytes, for textfile_read() */
+	const char *what;		/* "scenario": "too large for a ..." */
+};
+
+/* The reading of one file: where it is, and the current line's words.
+ * The caller sets name and err; textfile_parse() the rest, which lasts
+ * only while it runs. */
+struct textfile_parser {
+	const char *name;		/* the file, as messages name it */
+	struct tv_error *err;
+	int line;
+	char *raw;			/* the line, comment cut */
+	char *buf;			/* the same, cut into words */
+	struct textfile_word *w;
+	int nw;
+	int block;			/* the open block, 0 */
+	struct textfile_pos block_at;	/* its keyword */
+	struct textfile_pos *first;	/* per keyword, see `once` */
+};
+
+/*
+ * Parse len bytes of text, or with text NULL the file t->name (read
+ * whole), with the keywords of syn: each line with words goes to its
+ * keyword's handler, with p, after the rules of blocks and `once` above;
+ * a block still open at the end is ended.  -1 at the first mistake,
+ * with t->err at name:line:col; checks of the whole file are the
+ * caller's, after.
+ */
+int textfile_parse(struct textfile_parser *t, const struct textfile_syntax *syn,
+    void *p, const char *text, size_t len);
+
+#ifdef __GNUC__
+#define TEXTFILE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TEXTFILE_PRINTF(f, a)
+#endif
+
+/* For handlers and the checks after: an error at line:col, returning -1
+ * to pass on. */
+int textfile_fail_at(struct textfile_parser *t, int line, int col,
+    const char *fmt, ...) TEXTFILE_PRINTF(4, 5);
+
+/* An error about word i of the current line; -1. */
+int textfile_fail(struct textfile_parser *t, int i, const char *fmt, ...)
+    TEXTFILE_PRINTF(3, 4);
+
+/* "out of memory" at the current line; -1. */
+int textfile_oom(struct textfile_parser *t);
+
+/* Where word i of the current line is. */
+struct textfile_pos textfile_at(const struct textfile_parser *t, int i);
+
+/* Nothing may follow word i - 1: 0, or -1 about word i. */
+int textfile_expect_end(struct textfile_parser *t, int i);
+
+/* The text after the keyword, as written (inner spaces kept). */
+const char *textfile_rest(const struct textfile_parser *t);
+
+/* textfile_join() s to *dst; -1 and the error when out of memory. */
+int textfile_append(struct textfile_parser *t, char **dst, const char *s);
 
 #endif

@@ -19,14 +19,9 @@
  * the same time, a new state beside the call or the segment that goes
  * with it.
  */
-/* newlocale() and uselocale() are POSIX 2008 (X/Open 7). */
-#define _XOPEN_SOURCE 700
-
 #include <inttypes.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "i18n.h"
 #include "textwidth.h"
@@ -48,7 +43,6 @@ struct text_row {
 struct text {
 	FILE *out;
 	const struct trace *tr;
-	locale_t utf8;		/* for measuring; (locale_t)0 if none */
 	bool failed;		/* out of memory: the writer returns -1 */
 	int lang;
 	bool absolute;
@@ -103,55 +97,51 @@ struct text_char {
 	bool glue_after;	/* opening punctuation: never ends a line */
 };
 
-/*
- * Widths come from a UTF-8 locale of our own, not from whatever
- * setlocale() chose, so that the output is the same everywhere.  It is
- * the thread's locale only while measuring: gettext must keep seeing
- * the process's LC_MESSAGES.
- */
-static locale_t text_measure_begin(const struct text *tx)
+/* Punctuation that a line must not start with (closing) or end with
+ * (opening), in both languages' forms; 0 ends each list. */
+static const uint32_t text_closing[] = {
+	',', '.', ';', ':', '!', '?', ')', ']', '}', '%', 0x3001, 0x3002,
+	0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09, 0x300d,
+	0x300f, 0x3011, 0x300b, 0x2019, 0x201d, 0,
+};
+static const uint32_t text_opening[] = {
+	'(', '[', '{', 0xff08, 0x300c, 0x300e, 0x3010, 0x300a, 0x2018,
+	0x201c, 0,
+};
+
+static bool text_in(const uint32_t *set, uint32_t cp)
 {
-	return tx->utf8 != (locale_t)0 ? uselocale(tx->utf8) : (locale_t)0;
+	for (; *set != 0; set++)
+		if (*set == cp)
+			return true;
+	return false;
 }
 
-static void text_measure_end(locale_t old)
-{
-	if (old != (locale_t)0)
-		uselocale(old);
-}
-
 /*
- * The character at s + i (n bytes in all), between text_measure_begin
- * and _end.  A byte that does not decode is passed through and counted
- * as one column.
+ * The character at s + i (n bytes in all), measured by textwidth.h like
+ * every other view's.  A byte that does not decode is passed through and
+ * counted as one column.
  */
 static void text_decode_char(const char *s, size_t n, size_t i,
-    mbstate_t *st, struct text_char *c)
+    struct text_char *c)
 {
-	wchar_t wc;
-	size_t k = mbrtowc(&wc, s + i, n - i, st);
+	uint32_t cp;
+	size_t k = textwidth_decode(s + i, n - i, &cp);
 
 	memset(c, 0, sizeof *c);
 	c->off = i;
-	if (k == (size_t)-1 || k == (size_t)-2) {
-		memset(st, 0, sizeof *st);
-		c->len = 1;
-		c->w = 1;
-		return;
-	}
 	c->len = (int)k;
-	if (wc == L'\n') {
+	if (cp == TEXTWIDTH_INVALID && k == 1) {
+		c->w = 1;
+	} else if (cp == '\n') {
 		c->cls = CH_NEWLINE;
-	} else if (wc == L' ' || wc == L'\t') {
+	} else if (cp == ' ' || cp == '\t') {
 		c->cls = CH_SPACE;
 		c->w = 1;
 	} else {
-		c->w = textwidth_cp((uint32_t)wc);
-		c->glue_before = wcschr(L",.;:!?)]}%\u3001\u3002\uff0c"
-		    L"\uff0e\uff1a\uff1b\uff01\uff1f\uff09\u300d\u300f"
-		    L"\u3011\u300b\u2019\u201d", wc) != NULL;
-		c->glue_after = wcschr(L"([{\uff08\u300c\u300e\u3010"
-		    L"\u300a\u2018\u201c", wc) != NULL;
+		c->w = textwidth_cp(cp);
+		c->glue_before = text_in(text_closing, cp);
+		c->glue_after = text_in(text_opening, cp);
 	}
 }
 
@@ -160,42 +150,34 @@ static struct text_char *text_decode(struct text *tx, const char *s,
     size_t *nchars)
 {
 	size_t n = strlen(s), nc = 0;
-	mbstate_t st;
 	/* One more than needed: malloc(0) may return NULL. */
 	struct text_char *ch = malloc((n + 1) * sizeof *ch);
-	locale_t old;
 
 	if (ch == NULL) {
 		tx->failed = true;
 		return NULL;
 	}
-	old = text_measure_begin(tx);
-	memset(&st, 0, sizeof st);
 	for (size_t i = 0; i < n; nc++) {
-		text_decode_char(s, n, i, &st, &ch[nc]);
+		text_decode_char(s, n, i, &ch[nc]);
 		i += (size_t)ch[nc].len;
 	}
-	text_measure_end(old);
 	*nchars = nc;
 	return ch;
 }
 
-/* Display columns of s, the measure of every padded field. */
-static int text_width(const struct text *tx, const char *s)
+/* Display columns of s, the measure of every padded field.  Unlike
+ * textwidth(), a tab counts one column: text_put() prints it as a space. */
+static int text_width(const char *s)
 {
 	size_t n = strlen(s);
-	mbstate_t st;
 	struct text_char c;
 	int w = 0;
-	locale_t old = text_measure_begin(tx);
 
-	memset(&st, 0, sizeof st);
 	for (size_t i = 0; i < n; i += (size_t)c.len) {
-		text_decode_char(s, n, i, &st, &c);
+		text_decode_char(s, n, i, &c);
 		if (c.w > 0)
 			w += c.w;
 	}
-	text_measure_end(old);
 	return w;
 }
 
@@ -341,7 +323,7 @@ static void text_arrow(struct text *tx, const struct trace_event *e, int gapw)
 	if (sep[0] == ',')
 		snprintf(label + n, sizeof label - n, ")");
 	/* From here on n counts columns, not bytes. */
-	n = text_width(tx, label);
+	n = text_width(label);
 
 	/* The arrow grows past the server's line rather than cut a number. */
 	if (!e->u.seg.lost) {
@@ -358,7 +340,7 @@ static void text_arrow(struct text *tx, const struct trace_event *e, int gapw)
 	}
 	/* The arrow stops half way: "X lost", or "lost X" from the right. */
 	lost = _("lost");
-	lw = text_width(tx, lost);
+	lw = text_width(lost);
 	alen = gapw / 2 > n + 8 ? gapw / 2 : n + 8;
 	total = gapw > alen + 2 + lw ? gapw : alen + 2 + lw;
 	if (right) {
@@ -423,7 +405,7 @@ static void text_flush(struct text *tx)
 		return;
 	fprintf(tx->out, "%*ss ", tx->tw, text_time(r->t, tbuf, sizeof tbuf));
 	text_repeat(tx->out, ' ', tx->cl - tx->c0 -
-	    (left != NULL ? text_width(tx, left) + 1 : 0));
+	    (left != NULL ? text_width(left) + 1 : 0));
 	if (left != NULL)
 		fprintf(tx->out, "%s ", left);
 	putc('|', tx->out);
@@ -548,8 +530,8 @@ static void text_endpoints(struct text *tx, const struct endpoint ep[2])
 	/* TRANSLATORS: a column title; %s is the server's address:port. */
 	snprintf(right, sizeof right, _("server %s"),
 	    endpoint_str(&ep[SIDE_SERVER], b, sizeof b));
-	lw = text_width(tx, left);
-	rw = text_width(tx, right);
+	lw = text_width(left);
+	rw = text_width(right);
 	fputs(left, tx->out);
 	/* Two long IPv6 endpoints do not fit on one line. */
 	if (tx->width - lw - rw < 2) {
@@ -858,9 +840,6 @@ int trace_write_text(const struct trace *tr, FILE *out,
 	tx.conn = hosts != NULL && tr->nconns > 0 &&
 	    endpoint_eq(&hosts[0], &tr->conns[0].ep[0]) &&
 	    endpoint_eq(&hosts[1], &tr->conns[0].ep[1]) ? 1 : 0;
-	tx.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (tx.utf8 == (locale_t)0)
-		tx.utf8 = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 
 	text_header(&tx);
 	if (tr->capture) {
@@ -871,8 +850,6 @@ int trace_write_text(const struct trace *tr, FILE *out,
 		text_event(&tx, &tr->ev[i]);
 	text_flush(&tx);
 
-	if (tx.utf8 != (locale_t)0)
-		freelocale(tx.utf8);
 	if (tx.failed || fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;

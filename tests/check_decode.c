@@ -5,10 +5,9 @@
  * result or error offset.  Then every packet of the pcap files that
  * tcpviz writes for its own scenarios, against the trace they came from.
  */
-/* open_memstream() and opendir() are POSIX 2008. */
+/* open_memstream() is POSIX 2008. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +66,6 @@ struct tcp_spec {
 	size_t optlen;
 	size_t paylen;
 };
-
-#define OPT(s) .opt = (s), .optlen = sizeof(s) - 1
 
 static const struct tcp_spec syn = {
 	.sport = 49152, .dport = 80, .seq = 1000, .flags = SEG_SYN,
@@ -162,6 +159,23 @@ static enum decode_status dec_cut(int link, const struct pkt *p,
     size_t caplen, struct decode_result *r)
 {
 	return decode_packet(link, p->b, (uint32_t)caplen, (uint32_t)p->n, r);
+}
+
+/* Option bytes as dec_options() takes them: a string literal, NULs and
+ * all. */
+#define OPT(s) (s), sizeof(s) - 1
+
+/* t with the n option bytes `opt`, in a raw IPv4 packet: it decodes
+ * (options never spoil a segment) into *r. */
+static void dec_options(struct tcp_spec t, const char *opt, size_t n,
+    struct decode_result *r)
+{
+	struct pkt p = { .n = 0 };
+
+	t.opt = opt;
+	t.optlen = n;
+	ipv4_put(&p, &t, 0);
+	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, r), DECODE_OK);
 }
 
 #define ASSERT_ERROR(st, r, where, text) do { \
@@ -464,16 +478,11 @@ END_TEST
 START_TEST(test_options_syn)
 {
 	/* Linux's SYN: MSS, SACK-permitted, timestamps, NOP, window scale. */
-	struct tcp_spec t = syn;
-	struct pkt p = { .n = 0 };
 	struct decode_result r;
 	const struct segment_options *o = &r.seg.opt;
 
-	t.optlen = 20;
-	t.opt = "\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x01\xe2\x40"
-	    "\x00\x00\x00\x00\x01\x03\x03\x07";
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x01"
+	    "\xe2\x40\x00\x00\x00\x00\x01\x03\x03\x07"), &r);
 	ck_assert_uint_eq(o->present, SEGOPT_MSS | SEGOPT_SACK_PERM |
 	    SEGOPT_TIMESTAMP | SEGOPT_WSCALE);
 	ck_assert_uint_eq(o->mss, 1460);
@@ -487,8 +496,6 @@ END_TEST
 
 START_TEST(test_options_sack)
 {
-	struct tcp_spec t = data;
-	struct pkt p = { .n = 0 };
 	struct decode_result r;
 	const struct segment_options *o = &r.seg.opt;
 	char opt[40];
@@ -501,11 +508,7 @@ START_TEST(test_options_sack)
 		opt[3] = (char)(2 + 8 * n);
 		for (unsigned i = 0; i < 2 * n; i++)
 			opt[4 + 4 * i + 3] = (char)(10 * (i + 1));
-		t.opt = opt;
-		t.optlen = 4 + 8 * n;
-		p.n = 0;
-		ipv4_put(&p, &t, 0);
-		ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+		dec_options(data, opt, 4 + 8 * n, &r);
 		ck_assert_uint_eq(o->present, SEGOPT_SACK);
 		ck_assert_uint_eq(o->nsack, n);
 		for (unsigned i = 0; i < n; i++) {
@@ -516,10 +519,7 @@ START_TEST(test_options_sack)
 	/* A length that is not 2 + 8n is not SACK: ignored, as Linux
 	 * ignores it. */
 	opt[3] = 9;
-	t.optlen = 11;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(data, opt, 11, &r);
 	ck_assert_uint_eq(o->present, 0);
 	ck_assert_ptr_null(r.err.msg);
 }
@@ -528,99 +528,66 @@ END_TEST
 START_TEST(test_options_tfo)
 {
 	struct tcp_spec t = syn;
-	struct pkt p = { .n = 0 };
 	struct decode_result r;
 	const struct segment_options *o = &r.seg.opt;
 
 	/* A cookie request: kind 34, no cookie. */
-	t.opt = "\x22\x02";
-	t.optlen = 2;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x22\x02"), &r);
 	ck_assert_uint_eq(o->present, SEGOPT_TFO);
 	ck_assert_uint_eq(o->tfo_len, 0);
 
 	/* An 8-byte cookie with data on the SYN. */
-	t.opt = "\x22\x0a\x01\x02\x03\x04\x05\x06\x07\x08";
-	t.optlen = 10;
 	t.paylen = 5;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(t, OPT("\x22\x0a\x01\x02\x03\x04\x05\x06\x07\x08"),
+	    &r);
 	ck_assert_uint_eq(o->present, SEGOPT_TFO);
 	ck_assert_uint_eq(o->tfo_len, 8);
 	ck_assert_mem_eq(o->tfo_cookie, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 	ck_assert_uint_eq(r.seg.len, 5);
 
 	/* The experimental form: kind 254, magic 0xF989, 4-byte cookie. */
-	t.opt = "\xfe\x08\xf9\x89\xaa\xbb\xcc\xdd";
-	t.optlen = 8;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(t, OPT("\xfe\x08\xf9\x89\xaa\xbb\xcc\xdd"), &r);
 	ck_assert_uint_eq(o->present, SEGOPT_TFO);
 	ck_assert_uint_eq(o->tfo_len, 4);
 	ck_assert_mem_eq(o->tfo_cookie, "\xaa\xbb\xcc\xdd", 4);
 
 	/* Another experiment under kind 254 is not TFO. */
-	t.opt = "\xfe\x08\x12\x34\xaa\xbb\xcc\xdd";
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(t, OPT("\xfe\x08\x12\x34\xaa\xbb\xcc\xdd"), &r);
 	ck_assert_uint_eq(o->present, 0);
 
 	/* A 3-byte cookie is below RFC 7413's minimum: ignored. */
-	t.opt = "\x22\x05\x01\x02\x03";
-	t.optlen = 5;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(t, OPT("\x22\x05\x01\x02\x03"), &r);
 	ck_assert_uint_eq(o->present, 0);
 }
 END_TEST
 
 START_TEST(test_options_odd)
 {
-	struct tcp_spec t = syn;
-	struct pkt p = { .n = 0 };
 	struct decode_result r;
 	const struct segment_options *o = &r.seg.opt;
 
 	/* An unknown kind is skipped; a known kind with a wrong length is
 	 * ignored; nothing after the end-of-list is read. */
-	t.opt = "\x1e\x04\xff\xff\x02\x03\x05\x03\x03\x07\x00\x02\x04\x05\xb4";
-	t.optlen = 15;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x1e\x04\xff\xff\x02\x03\x05\x03\x03\x07"
+	    "\x00\x02\x04\x05\xb4"), &r);
 	ck_assert_uint_eq(o->present, SEGOPT_WSCALE);
 	ck_assert_uint_eq(o->wscale, 7);
 	ck_assert_ptr_null(r.err.msg);
 
 	/* A length below 2 ends the list (the byte after 20+2 of TCP). */
-	t.opt = "\x02\x04\x05\xb4\x01\x01\x08\x01";
-	t.optlen = 8;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x02\x04\x05\xb4\x01\x01\x08\x01"), &r);
 	ck_assert_uint_eq(o->present, SEGOPT_MSS);
 	ck_assert_str_eq(r.err.msg, "TCP option length below 2");
 	ck_assert_uint_eq(r.err.off, 20 + 20 + 7);
 
 	/* A length past the header. */
-	t.opt = "\x01\x01\x08\x0a\x00\x00\x00\x01";
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x01\x01\x08\x0a\x00\x00\x00\x01"), &r);
 	ck_assert_uint_eq(o->present, 0);
 	ck_assert_str_eq(r.err.msg, "TCP option past the end of the header");
 	ck_assert_uint_eq(r.err.off, 20 + 20 + 3);
 
 	/* A kind in the header's last byte has no room for its length. */
-	t.opt = "\x01\x01\x01\x02";
-	t.optlen = 4;
-	p.n = 0;
-	ipv4_put(&p, &t, 0);
-	ck_assert_int_eq(dec(DECODE_LINK_RAW, &p, &r), DECODE_OK);
+	dec_options(syn, OPT("\x01\x01\x01\x02"), &r);
 	ck_assert_str_eq(r.err.msg, "TCP option without a length");
 	ck_assert_uint_eq(r.err.off, 20 + 20 + 3);
 }
@@ -913,29 +880,13 @@ static void check_scenario_pcap(const char *id)
 
 START_TEST(test_own_pcaps)
 {
-	const char *top = getenv("top_srcdir");
-	char dir[1024];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
+	size_t n;
+	char **ids = lesson_ids(&n);
 
-	snprintf(dir, sizeof dir, "%s/data/scenarios", top ? top : ".");
-	d = opendir(dir);
-	ck_assert_msg(d != NULL, "%s", dir);
-	while ((de = readdir(d)) != NULL) {
-		char id[256];
-		size_t l = strlen(de->d_name);
-
-		if (l <= 7 || l >= sizeof id ||
-		    strcmp(de->d_name + l - 7, ".tcpviz") != 0)
-			continue;
-		memcpy(id, de->d_name, l - 7);
-		id[l - 7] = '\0';
-		check_scenario_pcap(id);
-		n++;
-	}
-	closedir(d);
-	ck_assert_int_ge(n, 6);
+	for (size_t i = 0; i < n; i++)
+		check_scenario_pcap(ids[i]);
+	ck_assert_uint_ge(n, 6);
+	lesson_ids_free(ids, n);
 }
 END_TEST
 

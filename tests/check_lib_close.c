@@ -116,6 +116,31 @@ static bool path_has(const struct trace *tr, int side, int conn,
 } while (0)
 
 /*
+ * Play lesson `id` as its file says and check its outline: it narrates,
+ * and (where not NULL) its segments and connection 1's path on each
+ * side are these.
+ */
+static void play(struct run *r, const char *id, const char *segs,
+    const char *client, const char *server)
+{
+	run_scenario(r, id, NULL, NULL);
+	ck_assert_uint_gt(count_narrations(&r->tr), 0);
+	if (segs != NULL)
+		ck_segments(&r->tr, segs);
+	if (client != NULL)
+		ck_path(&r->tr, SIDE_CLIENT, 1, client);
+	if (server != NULL)
+		ck_path(&r->tr, SIDE_SERVER, 1, server);
+}
+
+/* How long `side` of `conn` was in state st (the first time). */
+static int64_t time_in(const struct trace *tr, int side, int conn,
+    enum tcp_state st)
+{
+	return left(tr, side, conn, st) - entered(tr, side, conn, st);
+}
+
+/*
  * Play a lesson with one line of its script changed: the what-if a
  * narration or checkpoint talks about (close() for shutdown() ...).
  * `from` must occur in the file.  Narrations may go unmatched.
@@ -159,13 +184,10 @@ static void run_variant(struct run *r, const char *id, const char *profile,
 START_TEST(lifecycle_every_phase_with_relative_numbers)
 {
 	struct run r;
-	run_scenario(&r, "lifecycle", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1,
+	play(&r, "lifecycle", ">S <S. >. >P. <. <P. >. >F. <. <F. >.",
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT "
+	    "CLOSED",
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. >F. <. <F. >.");
 
 	/* Handshake: SYN seq=0, SYN-ACK ack=1, third ACK seq=1 ack=1. */
 	const struct trace_event *syn = sent(&r.tr, 1, SIDE_CLIENT, SEG_SYN, 1);
@@ -197,8 +219,8 @@ START_TEST(lifecycle_every_phase_with_relative_numbers)
 	/* The passive closer is done first; the client waits 60 s. */
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSED),
 	    last->u.seg.t_arrived);
-	ck_assert_int_eq(left(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT) -
-	    entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT), 60 * SEC);
+	ck_assert_int_eq(time_in(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
+	    60 * SEC);
 	run_free(&r);
 }
 END_TEST
@@ -208,13 +230,10 @@ END_TEST
 START_TEST(close_client_first_four_segments_second_is_plain_ack)
 {
 	struct run r;
-	run_scenario(&r, "close-client-first", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1,
+	play(&r, "close-client-first", ">S <S. >. >P. <. <P. >. >F. <. <F. >.",
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT "
+	    "CLOSED",
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. >F. <. <F. >.");
 
 	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
 	const struct trace_event *ack = sent(&r.tr, 1, SIDE_SERVER, SEG_ACK, 2);
@@ -237,8 +256,8 @@ START_TEST(close_client_first_four_segments_second_is_plain_ack)
 	/* CLOSE_WAIT lasts until the server program closes, 1 s later. */
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_LAST_ACK) -
 	    entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSE_WAIT), 1 * SEC);
-	ck_assert_int_eq(left(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT) -
-	    entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT), 60 * SEC);
+	ck_assert_int_eq(time_in(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
+	    60 * SEC);
 	run_free(&r);
 }
 END_TEST
@@ -248,13 +267,10 @@ END_TEST
 START_TEST(close_server_first_time_wait_moves_to_the_server)
 {
 	struct run r;
-	run_scenario(&r, "close-server-first", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. <F. >. >F. <.");
-	ck_path(&r.tr, SIDE_SERVER, 1, "LISTEN SYN_RCVD ESTABLISHED FIN_WAIT_1 "
-	    "FIN_WAIT_2 TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
+	play(&r, "close-server-first", ">S <S. >. >P. <. <P. >. <F. >. >F. <.",
+	    "CLOSED SYN_SENT ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED",
+	    "LISTEN SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT "
+	    "CLOSED");
 
 	/* The server's FIN follows its reply by 0.2 s and comes first. */
 	long first_fin = -1;
@@ -273,8 +289,8 @@ START_TEST(close_server_first_time_wait_moves_to_the_server)
 	ck_assert_int_gt(ack->u.seg.n, r.tr.ev[first_fin].u.seg.n);
 
 	/* 60 s of TIME_WAIT on the server, none on the client. */
-	ck_assert_int_eq(left(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT) -
-	    entered(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT), 60 * SEC);
+	ck_assert_int_eq(time_in(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT),
+	    60 * SEC);
 	ck_assert_int_eq(entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT), -1);
 	run_free(&r);
 }
@@ -285,12 +301,8 @@ END_TEST
 START_TEST(close_merged_linux_fin_carries_the_ack)
 {
 	struct run r;
-	run_scenario(&r, "close-merged", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. >F. <F. >.");
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1,
+	play(&r, "close-merged", ">S <S. >. >P. <. <P. >. >F. <F. >.",
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 TIME_WAIT CLOSED",
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 
 	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
@@ -305,8 +317,8 @@ START_TEST(close_merged_linux_fin_carries_the_ack)
 	ck_assert_int_eq(count_sent(&r.tr, SIDE_SERVER, SEG_ACK), 1);
 	const struct trace_event *last = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, 3);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, last), 302);
-	ck_assert_int_eq(left(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT) -
-	    entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT), 60 * SEC);
+	ck_assert_int_eq(time_in(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
+	    60 * SEC);
 	run_free(&r);
 }
 END_TEST
@@ -330,13 +342,10 @@ END_TEST
 START_TEST(half_close_data_flows_to_the_shut_down_side)
 {
 	struct run r;
-	run_scenario(&r, "half-close", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1,
+	play(&r, "half-close", ">S <S. >. >P. <. >F. <. <P. >. <P. >. <F. >.",
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT "
+	    "CLOSED",
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
-	ck_segments(&r.tr, ">S <S. >. >P. <. >F. <. <P. >. <P. >. <F. >.");
 
 	/* The FIN came from shutdown(), not close(). */
 	const struct trace_event *sd = app(&r.tr, SIDE_CLIENT, APP_SHUTDOWN,
@@ -404,13 +413,9 @@ END_TEST
 START_TEST(simultaneous_close_fins_cross_both_closing_both_time_wait)
 {
 	struct run r;
-	run_scenario(&r, "simultaneous-close", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_segments(&r.tr, ">S <S. >. >F. <F. <. >.");
-	ck_path(&r.tr, SIDE_CLIENT, 1, "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 "
-	    "CLOSING TIME_WAIT CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1, "LISTEN SYN_RCVD ESTABLISHED FIN_WAIT_1 "
-	    "CLOSING TIME_WAIT CLOSED");
+	play(&r, "simultaneous-close", ">S <S. >. >F. <F. <. >.",
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT CLOSED",
+	    "LISTEN SYN_RCVD ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT CLOSED");
 
 	/* Each FIN leaves before the other one arrives: they cross. */
 	const struct trace_event *cf = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
@@ -423,8 +428,8 @@ START_TEST(simultaneous_close_fins_cross_both_closing_both_time_wait)
 		    side == SIDE_CLIENT ? 2 : 1);
 		ck_assert_uint_eq(trace_rel_seq(&r.tr, a), 2);
 		ck_assert_uint_eq(trace_rel_ack(&r.tr, a), 2);
-		ck_assert_int_eq(left(&r.tr, side, 1, TCP_TIME_WAIT) -
-		    entered(&r.tr, side, 1, TCP_TIME_WAIT), 60 * SEC);
+		ck_assert_int_eq(time_in(&r.tr, side, 1, TCP_TIME_WAIT),
+		    60 * SEC);
 	}
 	run_free(&r);
 }
@@ -435,9 +440,8 @@ END_TEST
 START_TEST(fin_lost_closer_resends_it_after_one_rto)
 {
 	struct run r;
-	run_scenario(&r, "fin-lost", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. >F.! >F. <. <F. >.");
+	play(&r, "fin-lost", ">S <S. >. >P. <. <P. >. >F.! >F. <. <F. >.",
+	    NULL, NULL);
 	const struct trace_event *f1 = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
 	const struct trace_event *f2 = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 2);
 	ck_assert(f1->u.seg.lost);
@@ -472,9 +476,8 @@ END_TEST
 START_TEST(last_ack_lost_fin_again_after_rto_and_2msl_restarts)
 {
 	struct run r;
-	run_scenario(&r, "last-ack-lost", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_segments(&r.tr, ">S <S. >. >P. <. <P. >. >F. <. <F. >.! <F. >.");
+	play(&r, "last-ack-lost",
+	    ">S <S. >. >P. <. <P. >. >F. <. <F. >.! <F. >.", NULL, NULL);
 	const struct trace_event *lost = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, 3);
 	const struct trace_event *f1 = sent(&r.tr, 1, SIDE_SERVER, FINACK, 1);
 	const struct trace_event *f2 = sent(&r.tr, 1, SIDE_SERVER, FINACK, 2);
@@ -517,8 +520,7 @@ END_TEST
 START_TEST(time_wait_acks_and_drops_the_old_duplicate)
 {
 	struct run r;
-	run_scenario(&r, "time-wait-old-duplicate", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
+	play(&r, "time-wait-old-duplicate", NULL, NULL, NULL);
 	/* The delayed first copy of the reply, and its retransmission that
 	 * completed the first connection. */
 	const struct trace_event *old = sent(&r.tr, 1, SIDE_SERVER, DATA, 1);
@@ -649,11 +651,8 @@ END_TEST
 START_TEST(fin_wait_2_orphan_times_out_silently_then_rst)
 {
 	struct run r;
-	run_scenario(&r, "fin-wait-2", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
-	ck_path(&r.tr, SIDE_CLIENT, 1,
-	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSED");
-	ck_path(&r.tr, SIDE_SERVER, 1,
+	play(&r, "fin-wait-2", NULL,
+	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSED",
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	int64_t fw2 = entered(&r.tr, SIDE_CLIENT, 1, TCP_FIN_WAIT_2);
 	int64_t gone = left(&r.tr, SIDE_CLIENT, 1, TCP_FIN_WAIT_2);
@@ -715,8 +714,7 @@ END_TEST
 START_TEST(reuseaddr_restart_fails_then_works_with_so_reuseaddr)
 {
 	struct run r;
-	run_scenario(&r, "reuseaddr", NULL, NULL);
-	ck_assert_uint_gt(count_narrations(&r.tr), 0);
+	play(&r, "reuseaddr", NULL, NULL, NULL);
 	/* The server closed first: its side of connection 1 is in
 	 * TIME_WAIT for the whole restart. */
 	ck_assert(path_has(&r.tr, SIDE_SERVER, 1, "FIN_WAIT_1"));

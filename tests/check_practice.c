@@ -6,8 +6,6 @@
  * trip, a damaged file and a directory that cannot be made; and a
  * missed question comes back before a known one.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,38 +35,15 @@ struct lessons {
 	size_t n;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void lessons_play(struct lessons *l)
 {
-	char dir[1024], *names[256];
-	size_t n = 0;
-	struct dirent *de;
-	DIR *d;
+	char **ids = lesson_ids(&l->n);
 
-	snprintf(dir, sizeof dir, "%s/data/scenarios", srcdir());
-	ck_assert_msg((d = opendir(dir)) != NULL, "%s: %s", dir,
-	    strerror(errno));
-	while ((de = readdir(d)) != NULL && n < 256) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 7 && strcmp(de->d_name + len - 7, ".tcpviz") == 0) {
-			names[n] = strdup(de->d_name);
-			names[n++][len - 7] = '\0';
-		}
-	}
-	closedir(d);
-	ck_assert_uint_gt(n, 0);
-	qsort(names, n, sizeof *names, cmp_str);
-	l->runs = calloc(n, sizeof *l->runs);
-	l->n = n;
-	for (size_t i = 0; i < n; i++) {
-		run_scenario(&l->runs[i], names[i], NULL, NULL);
-		free(names[i]);
-	}
+	l->runs = calloc(l->n, sizeof *l->runs);
+	ck_assert_ptr_nonnull(l->runs);
+	for (size_t i = 0; i < l->n; i++)
+		run_scenario(&l->runs[i], ids[i], NULL, NULL);
+	lesson_ids_free(ids, l->n);
 }
 
 static void lessons_free(struct lessons *l)

@@ -38,6 +38,18 @@ static int parse(struct scenario *sc, const char *text, char *msg,
 	return parse_n(sc, text, strlen(text), msg, msglen);
 }
 
+/* `what` (for messages) is attached to the event `want`. */
+static void assert_when(const struct scen_when *w,
+    const struct scen_when *want, const char *what)
+{
+	ck_assert_msg(w->kind == want->kind && w->side == want->side &&
+	    w->seg_kind == want->seg_kind && w->state == want->state &&
+	    w->timer == want->timer && w->nth == want->nth &&
+	    w->t == want->t, "%s: kind %d side %d segment %d state %d "
+	    "timer %d nth %u t %lld", what, w->kind, w->side, w->seg_kind,
+	    w->state, w->timer, w->nth, (long long)w->t);
+}
+
 /* The file of the format's description, with every kind of line. */
 static const char full_file[] =
 	"# A comment runs from '#' to the end of the line.\n"
@@ -86,6 +98,16 @@ START_TEST(test_full_file)
 		{ SIDE_CLIENT, TRIG_DATA, APP_CLOSE, 200000, 0, 25, 0 },
 		{ SIDE_CLIENT, TRIG_AFTER, APP_SHUTDOWN, 2000000, 0, 26, 0 },
 	};
+	static const struct scen_fault faults[] = {
+		{ SIDE_CLIENT, SEGK_SYN, FAULT_DROP, 2, 0, 28, 9 },
+		{ SIDE_SERVER, SEGK_SYN_ACK, FAULT_DROP, 1, 0, 29, 9 },
+		{ SIDE_SERVER, SEGK_FIN, FAULT_DELAY, 1, 3000000, 30, 9 },
+	};
+	static const struct scen_outage outages[] = {
+		{ 2000000, 5000000, -1, 31 },
+		{ 2000000, 5500000, 0, 32 },
+		{ 7000000, 8000000, 1, 33 },
+	};
 	static const uint8_t client_addr[4] = { 10, 0, 0, 1 };
 	static const uint8_t server_addr[4] = { 10, 0, 0, 2 };
 	struct scenario sc;
@@ -130,39 +152,26 @@ START_TEST(test_full_file)
 		    "line %d", i, s->side, s->trigger, s->call,
 		    (long long)s->delay, s->arg, s->line);
 	}
+	ck_assert_uint_eq(sc.nfaults, sizeof faults / sizeof faults[0]);
+	for (size_t i = 0; i < sc.nfaults; i++) {
+		const struct scen_fault *f = &sc.faults[i], *w = &faults[i];
 
-	ck_assert_uint_eq(sc.nfaults, 3);
-	ck_assert_uint_eq(sc.faults[0].side, SIDE_CLIENT);
-	ck_assert_uint_eq(sc.faults[0].kind, SEGK_SYN);
-	ck_assert_uint_eq(sc.faults[0].action, FAULT_DROP);
-	ck_assert_uint_eq(sc.faults[0].nth, 2);
-	ck_assert_int_eq(sc.faults[0].delay, 0);
-	ck_assert_int_eq(sc.faults[0].line, 28);
-	ck_assert_int_eq(sc.faults[0].col, 9);
-	ck_assert_uint_eq(sc.faults[1].side, SIDE_SERVER);
-	ck_assert_uint_eq(sc.faults[1].kind, SEGK_SYN_ACK);
-	ck_assert_uint_eq(sc.faults[1].action, FAULT_DROP);
-	ck_assert_uint_eq(sc.faults[1].nth, 1);
-	ck_assert_int_eq(sc.faults[1].line, 29);
-	ck_assert_uint_eq(sc.faults[2].side, SIDE_SERVER);
-	ck_assert_uint_eq(sc.faults[2].kind, SEGK_FIN);
-	ck_assert_uint_eq(sc.faults[2].action, FAULT_DELAY);
-	ck_assert_uint_eq(sc.faults[2].nth, 1);
-	ck_assert_int_eq(sc.faults[2].delay, 3000000);
-	ck_assert_int_eq(sc.faults[2].line, 30);
-	ck_assert_int_eq(sc.faults[2].col, 9);
+		ck_assert_msg(f->side == w->side && f->kind == w->kind &&
+		    f->action == w->action && f->nth == w->nth &&
+		    f->delay == w->delay && f->line == w->line &&
+		    f->col == w->col, "fault %zu: side %d kind %d action %d "
+		    "nth %u delay %lld at %d:%d", i, f->side, f->kind,
+		    f->action, f->nth, (long long)f->delay, f->line, f->col);
+	}
+	ck_assert_uint_eq(sc.noutages, sizeof outages / sizeof outages[0]);
+	for (size_t i = 0; i < sc.noutages; i++) {
+		const struct scen_outage *o = &sc.outages[i], *w = &outages[i];
 
-	ck_assert_uint_eq(sc.noutages, 3);
-	ck_assert_int_eq(sc.outages[0].from, 2000000);
-	ck_assert_int_eq(sc.outages[0].to, 5000000);
-	ck_assert_int_eq(sc.outages[0].dir, -1);
-	ck_assert_int_eq(sc.outages[0].line, 31);
-	ck_assert_int_eq(sc.outages[1].to, 5500000);
-	ck_assert_int_eq(sc.outages[1].dir, 0);
-	ck_assert_int_eq(sc.outages[1].line, 32);
-	ck_assert_int_eq(sc.outages[2].from, 7000000);
-	ck_assert_int_eq(sc.outages[2].dir, 1);
-	ck_assert_int_eq(sc.outages[2].line, 33);
+		ck_assert_msg(o->from == w->from && o->to == w->to &&
+		    o->dir == w->dir && o->line == w->line, "outage %zu: "
+		    "%lld to %lld dir %d line %d", i, (long long)o->from,
+		    (long long)o->to, o->dir, o->line);
+	}
 
 	scenario_free(&sc);
 	ck_assert_ptr_null(sc.steps);
@@ -265,11 +274,67 @@ static const char lesson_file[] =
 START_TEST(test_lesson_file)
 {
 	static const uint8_t attacker_addr[4] = { 10, 66, 0, 1 };
+	static const struct {
+		struct scen_when when;
+		const char *text[2];
+		int line, col;
+	} narrations[] = {
+		{ { .kind = WHEN_SEGMENT, .side = SIDE_CLIENT,
+		    .seg_kind = SEGK_SYN, .nth = 1 },
+		  /* Chinese lines join without a space between Chinese
+		   * characters. */
+		  { "The client picks an initial sequence number and sends "
+		    "a SYN.",
+		    "客户端选择一个初始序号，发出 SYN。" }, 17, 9 },
+		{ { .kind = WHEN_STATE, .side = SIDE_SERVER,
+		    .state = TCP_SYN_RCVD, .nth = 1 },
+		  { "The server enters SYN_RCVD.",
+		    "服务器进入 SYN_RCVD。" }, 24, 9 },
+		/* After a tab, one column. */
+		{ { .kind = WHEN_STATE, .side = SIDE_CLIENT,
+		    .state = TCP_TIME_WAIT, .nth = 2 },
+		  { "Again.", "又一次。" }, 27, 9 },
+		{ { .kind = WHEN_TIMER, .side = SIDE_CLIENT,
+		    .timer = TIMER_RETRANSMIT, .nth = 3 },
+		  { "Third timeout.", "第三次超时。" }, 30, 9 },
+		/* Between Latin and Chinese the space stays. */
+		{ { .kind = WHEN_TIME, .t = 2500000 },
+		  { "Half-time.",
+		    "发出 SYN 然后等待 1001（第 2 次）。" }, 33, 9 },
+	};
+	static const struct {
+		struct scen_when when;
+		const char *ask[2], *answer[2];
+		int line, col;
+	} checkpoints[] = {
+		{ { .kind = WHEN_SEGMENT, .side = SIDE_SERVER,
+		    .seg_kind = SEGK_SYN_ACK, .nth = 1 },
+		  { "Which state is the client in while this SYN-ACK "
+		    "travels?",
+		    "这个 SYN-ACK 在路上时，客户端处于什么状态？" },
+		  { "SYN_SENT.", "SYN_SENT。" }, 38, 12 },
+		{ { .kind = WHEN_TIME, .t = 1000000 }, { "Q", "问" },
+		  { "A", "答" }, 45, 12 },
+	};
+	static const struct scen_attack attacks[] = {
+		/* kind, at, over, count, from_side, flags, seq, ack, len,
+		 * seq_isn, ack_isn, line */
+		{ ATTACK_SYNFLOOD, 1000000, 2000000, 200, 0, 0, 0, 0, 0,
+		  -1, -1, 51 },
+		{ ATTACK_SYNFLOOD, 1000000, 0, 1000000, 0, 0, 0, 0, 0,
+		  -1, -1, 52 },
+		{ ATTACK_FORGE, 3000000, 0, 0, SIDE_CLIENT, SEG_RST, 101, 0, 0,
+		  SIDE_CLIENT, -1, 53 },
+		{ ATTACK_FORGE, 3000000, 0, 0, SIDE_SERVER, SEG_PSH | SEG_ACK,
+		  0, 4294967295u, 10, SIDE_SERVER, -1, 54 },
+		{ ATTACK_FORGE, 4000000, 0, 0, SIDE_CLIENT,
+		  SEG_FIN | SEG_SYN | SEG_ACK, 7, 4294967295u, 65495, -1,
+		  SIDE_CLIENT, 55 },
+		{ ATTACK_FORGE, 5000000, 0, 0, SIDE_SERVER, 0, 0, 0, 0, -1, -1,
+		  56 },
+	};
 	struct scenario sc;
-	const struct scen_narration *n;
-	const struct scen_checkpoint *c;
-	const struct scen_attack *a;
-	char msg[600];
+	char msg[600], what[32];
 
 	ck_assert_msg(parse(&sc, lesson_file, msg, sizeof msg) == 0, "%s", msg);
 
@@ -290,115 +355,50 @@ START_TEST(test_lesson_file)
 	ck_assert_int_eq(sc.faults[1].col, 9);
 
 	ck_assert_uint_eq(sc.nnarrations, 5);
-	n = &sc.narrations[0];
-	ck_assert_uint_eq(n->when.kind, WHEN_SEGMENT);
-	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
-	ck_assert_uint_eq(n->when.seg_kind, SEGK_SYN);
-	ck_assert_uint_eq(n->when.nth, 1);
-	ck_assert_str_eq(n->text[0], "The client picks an initial sequence "
-	    "number and sends a SYN.");
-	/* Chinese lines join without a space between Chinese characters. */
-	ck_assert_str_eq(n->text[1], "客户端选择一个初始序号，发出 SYN。");
-	ck_assert_int_eq(n->line, 17);
-	ck_assert_int_eq(n->col, 9);
-	n = &sc.narrations[1];
-	ck_assert_uint_eq(n->when.kind, WHEN_STATE);
-	ck_assert_uint_eq(n->when.side, SIDE_SERVER);
-	ck_assert_uint_eq(n->when.state, TCP_SYN_RCVD);
-	ck_assert_uint_eq(n->when.nth, 1);
-	ck_assert_str_eq(n->text[0], "The server enters SYN_RCVD.");
-	ck_assert_str_eq(n->text[1], "服务器进入 SYN_RCVD。");
-	ck_assert_int_eq(n->line, 24);
-	n = &sc.narrations[2];
-	ck_assert_uint_eq(n->when.kind, WHEN_STATE);
-	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
-	ck_assert_uint_eq(n->when.state, TCP_TIME_WAIT);
-	ck_assert_uint_eq(n->when.nth, 2);
-	ck_assert_int_eq(n->line, 27);
-	ck_assert_int_eq(n->col, 9);	/* after a tab, one column */
-	n = &sc.narrations[3];
-	ck_assert_uint_eq(n->when.kind, WHEN_TIMER);
-	ck_assert_uint_eq(n->when.side, SIDE_CLIENT);
-	ck_assert_uint_eq(n->when.timer, TIMER_RETRANSMIT);
-	ck_assert_uint_eq(n->when.nth, 3);
-	ck_assert_str_eq(n->text[0], "Third timeout.");
-	ck_assert_str_eq(n->text[1], "第三次超时。");
-	n = &sc.narrations[4];
-	ck_assert_uint_eq(n->when.kind, WHEN_TIME);
-	ck_assert_int_eq(n->when.t, 2500000);
-	ck_assert_uint_eq(n->when.nth, 0);
-	ck_assert_str_eq(n->text[0], "Half-time.");
-	/* Between Latin and Chinese the space stays. */
-	ck_assert_str_eq(n->text[1], "发出 SYN 然后等待 1001（第 2 次）。");
-	ck_assert_int_eq(n->line, 33);
+	for (size_t i = 0; i < sc.nnarrations; i++) {
+		const struct scen_narration *n = &sc.narrations[i];
 
+		snprintf(what, sizeof what, "narration %zu", i);
+		assert_when(&n->when, &narrations[i].when, what);
+		ck_assert_str_eq(n->text[0], narrations[i].text[0]);
+		ck_assert_str_eq(n->text[1], narrations[i].text[1]);
+		ck_assert_int_eq(n->line, narrations[i].line);
+		ck_assert_int_eq(n->col, narrations[i].col);
+	}
 	ck_assert_uint_eq(sc.ncheckpoints, 2);
-	c = &sc.checkpoints[0];
-	ck_assert_uint_eq(c->when.kind, WHEN_SEGMENT);
-	ck_assert_uint_eq(c->when.side, SIDE_SERVER);
-	ck_assert_uint_eq(c->when.seg_kind, SEGK_SYN_ACK);
-	ck_assert_uint_eq(c->when.nth, 1);
-	ck_assert_str_eq(c->ask[0], "Which state is the client in while this "
-	    "SYN-ACK travels?");
-	ck_assert_str_eq(c->ask[1], "这个 SYN-ACK 在路上时，客户端处于什么状态？");
-	ck_assert_str_eq(c->answer[0], "SYN_SENT.");
-	ck_assert_str_eq(c->answer[1], "SYN_SENT。");
-	ck_assert_int_eq(c->line, 38);
-	ck_assert_int_eq(c->col, 12);
-	c = &sc.checkpoints[1];
-	ck_assert_uint_eq(c->when.kind, WHEN_TIME);
-	ck_assert_int_eq(c->when.t, 1000000);
-	ck_assert_str_eq(c->ask[0], "Q");
-	ck_assert_str_eq(c->ask[1], "问");
-	ck_assert_str_eq(c->answer[0], "A");
-	ck_assert_str_eq(c->answer[1], "答");
-	ck_assert_int_eq(c->line, 45);
+	for (size_t i = 0; i < sc.ncheckpoints; i++) {
+		const struct scen_checkpoint *c = &sc.checkpoints[i];
+
+		snprintf(what, sizeof what, "checkpoint %zu", i);
+		assert_when(&c->when, &checkpoints[i].when, what);
+		for (int l = 0; l < 2; l++) {
+			ck_assert_str_eq(c->ask[l], checkpoints[i].ask[l]);
+			ck_assert_str_eq(c->answer[l],
+			    checkpoints[i].answer[l]);
+		}
+		ck_assert_int_eq(c->line, checkpoints[i].line);
+		ck_assert_int_eq(c->col, checkpoints[i].col);
+	}
 
 	ck_assert(sc.has_attacker);
 	ck_assert_uint_eq(sc.attacker.family, 4);
 	ck_assert_mem_eq(sc.attacker.addr, attacker_addr, 4);
 	ck_assert_uint_eq(sc.attacker.port, 0);
-	ck_assert_uint_eq(sc.nattacks, 6);
-	a = &sc.attacks[0];
-	ck_assert_uint_eq(a->kind, ATTACK_SYNFLOOD);
-	ck_assert_int_eq(a->at, 1000000);
-	ck_assert_uint_eq(a->count, 200);
-	ck_assert_int_eq(a->over, 2000000);
-	ck_assert_int_eq(a->line, 51);
-	a = &sc.attacks[1];
-	ck_assert_uint_eq(a->kind, ATTACK_SYNFLOOD);
-	ck_assert_uint_eq(a->count, 1000000);
-	ck_assert_int_eq(a->over, 0);
-	a = &sc.attacks[2];
-	ck_assert_uint_eq(a->kind, ATTACK_FORGE);
-	ck_assert_int_eq(a->at, 3000000);
-	ck_assert_uint_eq(a->from_side, SIDE_CLIENT);
-	ck_assert_uint_eq(a->flags, SEG_RST);
-	ck_assert_int_eq(a->seq_isn, SIDE_CLIENT);
-	ck_assert_uint_eq(a->seq, 101);
-	ck_assert_int_eq(a->ack_isn, -1);
-	ck_assert_uint_eq(a->ack, 0);
-	ck_assert_uint_eq(a->len, 0);
-	ck_assert_int_eq(a->line, 53);
-	a = &sc.attacks[3];
-	ck_assert_uint_eq(a->from_side, SIDE_SERVER);
-	ck_assert_uint_eq(a->flags, SEG_PSH | SEG_ACK);
-	ck_assert_int_eq(a->seq_isn, SIDE_SERVER);
-	ck_assert_uint_eq(a->seq, 0);
-	ck_assert_int_eq(a->ack_isn, -1);
-	ck_assert_uint_eq(a->ack, 4294967295u);
-	ck_assert_uint_eq(a->len, 10);
-	a = &sc.attacks[4];
-	ck_assert_uint_eq(a->flags, SEG_FIN | SEG_SYN | SEG_ACK);
-	ck_assert_int_eq(a->seq_isn, -1);
-	ck_assert_uint_eq(a->seq, 7);
-	ck_assert_int_eq(a->ack_isn, SIDE_CLIENT);
-	ck_assert_uint_eq(a->ack, 4294967295u);
-	ck_assert_uint_eq(a->len, 65495);
-	a = &sc.attacks[5];
-	ck_assert_uint_eq(a->flags, 0);
-	ck_assert_int_eq(a->seq_isn, -1);
-	ck_assert_int_eq(a->at, 5000000);
+	ck_assert_uint_eq(sc.nattacks, sizeof attacks / sizeof attacks[0]);
+	for (size_t i = 0; i < sc.nattacks; i++) {
+		const struct scen_attack *a = &sc.attacks[i], *w = &attacks[i];
+
+		ck_assert_msg(a->kind == w->kind && a->at == w->at &&
+		    a->over == w->over && a->count == w->count &&
+		    a->from_side == w->from_side && a->flags == w->flags &&
+		    a->seq == w->seq && a->ack == w->ack && a->len == w->len &&
+		    a->seq_isn == w->seq_isn && a->ack_isn == w->ack_isn &&
+		    a->line == w->line, "attack %zu: kind %d at %lld over %lld "
+		    "count %u from %d flags %#x seq %u ack %u len %u isn %d/%d "
+		    "line %d", i, a->kind, (long long)a->at, (long long)a->over,
+		    a->count, a->from_side, a->flags, a->seq, a->ack, a->len,
+		    a->seq_isn, a->ack_isn, a->line);
+	}
 	ck_assert(sc.fixed_isn);
 
 	scenario_free(&sc);

@@ -277,20 +277,26 @@ START_TEST(test_names)
 		"listen", "connect", "accept", "send", "recv", "shutdown",
 		"close", "abort", "crash", "keepalive", "reuseaddr", "fastopen",
 	};
+	static const char *const timers[TIMER_NKINDS] = {
+		"retransmit", "delayed-ack", "keepalive", "time-wait",
+		"fin-wait-2",
+	};
+	static const char *const actions[] = { "armed", "fired", "cancelled" };
+	/* APP_PENDING is the call itself, no result: it has no name. */
+	static const char *const results[APP_NRESULTS] = {
+		NULL, "ok", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET",
+		"EADDRINUSE", "EPIPE",
+	};
 
 	ck_assert_str_eq(trace_side_name(SIDE_CLIENT), "client");
 	ck_assert_str_eq(trace_side_name(SIDE_SERVER), "server");
 	ck_assert_int_eq(NOTE_CHALLENGE, 1u << (NOTE_NCOUNT - 1));
 	for (unsigned i = 0; i < NOTE_NCOUNT; i++)
 		ck_assert_str_eq(trace_note_name(i), notes[i]);
-	ck_assert_str_eq(trace_timer_name(TIMER_RETRANSMIT), "retransmit");
-	ck_assert_str_eq(trace_timer_name(TIMER_DELACK), "delayed-ack");
-	ck_assert_str_eq(trace_timer_name(TIMER_KEEPALIVE), "keepalive");
-	ck_assert_str_eq(trace_timer_name(TIMER_TIME_WAIT), "time-wait");
-	ck_assert_str_eq(trace_timer_name(TIMER_FIN_WAIT_2), "fin-wait-2");
-	ck_assert_str_eq(trace_timer_action_name(TIMER_ARMED), "armed");
-	ck_assert_str_eq(trace_timer_action_name(TIMER_FIRED), "fired");
-	ck_assert_str_eq(trace_timer_action_name(TIMER_CANCELLED), "cancelled");
+	for (int i = 0; i < TIMER_NKINDS; i++)
+		ck_assert_str_eq(trace_timer_name(i), timers[i]);
+	for (int i = TIMER_ARMED; i <= TIMER_CANCELLED; i++)
+		ck_assert_str_eq(trace_timer_action_name(i), actions[i]);
 	for (int i = 0; i < APP_NCALLS; i++) {
 		ck_assert_str_eq(app_call_name(i), calls[i]);
 		ck_assert_int_eq(app_call_parse(calls[i]), i);
@@ -298,12 +304,8 @@ START_TEST(test_names)
 	ck_assert_int_eq(app_call_parse("Connect"), -1);
 	ck_assert_int_eq(app_call_parse("bind"), -1);
 	ck_assert_ptr_null(app_result_name(APP_PENDING));
-	ck_assert_str_eq(app_result_name(APP_OK), "ok");
-	ck_assert_str_eq(app_result_name(APP_ECONNREFUSED), "ECONNREFUSED");
-	ck_assert_str_eq(app_result_name(APP_ETIMEDOUT), "ETIMEDOUT");
-	ck_assert_str_eq(app_result_name(APP_ECONNRESET), "ECONNRESET");
-	ck_assert_str_eq(app_result_name(APP_EADDRINUSE), "EADDRINUSE");
-	ck_assert_str_eq(app_result_name(APP_EPIPE), "EPIPE");
+	for (int i = APP_OK; i < APP_NRESULTS; i++)
+		ck_assert_str_eq(app_result_name(i), results[i]);
 	/* Out of range values never crash a view. */
 	ck_assert_str_eq(trace_side_name(2), "?");
 	ck_assert_str_eq(trace_note_name(NOTE_NCOUNT), "?");
@@ -755,6 +757,32 @@ static char *line_with(const char *text, const char *needle)
 	return strndup(start, (size_t)(end - start));
 }
 
+/* The line of text with `needle` in it also has `part`. */
+static void assert_line(const char *text, const char *needle,
+    const char *part)
+{
+	char *l = line_with(text, needle);
+
+	ck_assert_msg(strstr(l, part) != NULL, "no \"%s\" in the line \"%s\"",
+	    part, l);
+	free(l);
+}
+
+/* Every string of the NULL-terminated list is in text, or none is. */
+static void assert_all_in(const char *text, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		ck_assert_msg(strstr(text, *list) != NULL, "no \"%s\" in:\n%s",
+		    *list, text);
+}
+
+static void assert_none_in(const char *text, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		ck_assert_msg(strstr(text, *list) == NULL, "\"%s\" in:\n%s",
+		    *list, text);
+}
+
 static const char *const zh_narration =
     "客户端发送 SYN 报文，携带自己的初始序列号，进入 SYN_SENT 状态。"
     "这是三次握手的第一次握手：此时还不能携带数据（TCP Fast Open 除外），"
@@ -817,47 +845,27 @@ START_TEST(test_text_ladder)
 	check_lines_fit(out, "", 80);
 	ck_assert_ptr_nonnull(strstr(out, "scenario:lost-fin: A lost FIN "
 	    "(profile: linux)\n"));
-	l = line_with(out, "client 10.0.0.1:49152");
-	ck_assert_ptr_nonnull(strstr(l, "server 10.0.0.2:80"));
-	free(l);
+	assert_line(out, "client 10.0.0.1:49152", "server 10.0.0.2:80");
 
 	/* A rightward arrow from client to server, ack hidden on a SYN. */
-	l = line_with(out, "|--- S seq=0 len=0 -");
-	ck_assert_ptr_nonnull(strstr(l, "--->|"));
-	ck_assert_ptr_nonnull(strstr(l, "   0.000s "));
-	free(l);
-	l = line_with(out, "|<-- S. seq=0 ack=1 len=0 -");
-	ck_assert_ptr_nonnull(strstr(l, "-| SYN_RCVD"));
-	free(l);
+	assert_line(out, "|--- S seq=0 len=0 -", "--->|");
+	assert_line(out, "|--- S seq=0 len=0 -", "   0.000s ");
+	assert_line(out, "|<-- S. seq=0 ack=1 len=0 -", "-| SYN_RCVD");
 	/* One side per row: a call and the state it leads to share one. */
+	assert_line(out, "SYN_SENT |", "| connect() ");
 	l = line_with(out, "SYN_SENT |");
-	ck_assert_ptr_nonnull(strstr(l, "| connect() "));
 	ck_assert_ptr_null(strstr(l, "listen"));
 	free(l);
-	l = line_with(out, "listen(128) | LISTEN");
-	ck_assert_ptr_nonnull(strstr(l, "   0.000s             | "));
-	free(l);
-	l = line_with(out, "connect() -> ok");
-	ck_assert_ptr_nonnull(strstr(l, "ESTABLISHED |"));
-	free(l);
+	assert_line(out, "listen(128) | LISTEN", "   0.000s             | ");
+	assert_line(out, "connect() -> ok", "ESTABLISHED |");
 
 	/* Lost: the arrow stops at an X, and the word says it too. */
-	l = line_with(out, "F. seq=1 ack=1 len=0 -");
-	ck_assert_ptr_nonnull(strstr(l, "-X lost"));
-	ck_assert_ptr_nonnull(strstr(l, "   1.000s "));
-	free(l);
-	l = line_with(out, "lost X-- F. seq=1 ack=2 len=0");
-	ck_assert_ptr_nonnull(strstr(l, "---|"));
-	free(l);
-	l = line_with(out, "F. seq=1 ack=1 len=0 (retransmission) -");
-	ck_assert_ptr_nonnull(strstr(l, "->|"));
-	free(l);
-	l = line_with(out, "[retransmit timer fired]");
-	ck_assert_ptr_nonnull(strstr(l, "   1.200s "));
-	free(l);
-	l = line_with(out, "[TIME_WAIT 60 s]");
-	ck_assert_ptr_nonnull(strstr(l, "TIME_WAIT |"));
-	free(l);
+	assert_line(out, "F. seq=1 ack=1 len=0 -", "-X lost");
+	assert_line(out, "F. seq=1 ack=1 len=0 -", "   1.000s ");
+	assert_line(out, "lost X-- F. seq=1 ack=2 len=0", "---|");
+	assert_line(out, "F. seq=1 ack=1 len=0 (retransmission) -", "->|");
+	assert_line(out, "[retransmit timer fired]", "   1.200s ");
+	assert_line(out, "[TIME_WAIT 60 s]", "TIME_WAIT |");
 	/* Armed retransmit timers are bookkeeping, not rows. */
 	ck_assert_ptr_null(strstr(out, "armed"));
 	ck_assert_ptr_nonnull(strstr(out, "\n          The client sends a SYN"));
@@ -961,6 +969,16 @@ static void check_ladder_layout(const char *text, int width)
 START_TEST(test_text_chinese_ladder)
 {
 	static const int widths[] = { 60, 72, 80, 120 };
+	static const char *const zh_words[] = {
+		"-X 丢失", "丢失 X-- F. seq=1 ack=2 len=0",
+		"| [重传定时器超时] ", " [延迟确认定时器超时] |\n",
+		"| [TIME_WAIT 60 秒] ",
+		"recv() -> 0（EOF） |", "recv() -> 300 字节 |",
+		"connect() -> ECONNREFUSED", "connect() -> 成功", NULL,
+	};
+	static const char *const en_words[] = {
+		"X lost", "lost X", "timer fired", NULL,
+	};
 	struct trace_text_opts o = { .lang = 1 };
 	struct trace tr = text_trace();
 	char *out, *l;
@@ -1000,21 +1018,9 @@ START_TEST(test_text_chinese_ladder)
 	ck_assert_ptr_nonnull(strstr(out, "scenario:lost-fin: 丢失的 FIN"
 	    "（配置：linux）\n客户端的 FIN 丢失后被重传；"));
 	/* Interface words from the catalog; machine words stay. */
-	l = line_with(out, "F. seq=1 ack=1 len=0 (重传) -");
-	ck_assert_ptr_nonnull(strstr(l, "->|"));
-	free(l);
-	ck_assert_ptr_nonnull(strstr(out, "-X 丢失"));
-	ck_assert_ptr_nonnull(strstr(out, "丢失 X-- F. seq=1 ack=2 len=0"));
-	ck_assert_ptr_nonnull(strstr(out, "| [重传定时器超时] "));
-	ck_assert_ptr_nonnull(strstr(out, " [延迟确认定时器超时] |\n"));
-	ck_assert_ptr_nonnull(strstr(out, "| [TIME_WAIT 60 秒] "));
-	ck_assert_ptr_nonnull(strstr(out, "recv() -> 0（EOF） |"));
-	ck_assert_ptr_nonnull(strstr(out, "recv() -> 300 字节 |"));
-	ck_assert_ptr_nonnull(strstr(out, "connect() -> ECONNREFUSED"));
-	ck_assert_ptr_nonnull(strstr(out, "connect() -> 成功"));
-	ck_assert_ptr_null(strstr(out, "X lost"));
-	ck_assert_ptr_null(strstr(out, "lost X"));
-	ck_assert_ptr_null(strstr(out, "timer fired"));
+	assert_line(out, "F. seq=1 ack=1 len=0 (重传) -", "->|");
+	assert_all_in(out, zh_words);
+	assert_none_in(out, en_words);
 	free(out);
 
 	/* In English the same trace has the English summary and words. */
@@ -1060,12 +1066,10 @@ START_TEST(test_text_absolute_and_narrow)
 {
 	struct trace_text_opts o = { .width = 50, .absolute = true };
 	struct trace tr = text_trace();
-	char *out = write_mem(&tr, W_TEXT, &o, NULL), *l;
+	char *out = write_mem(&tr, W_TEXT, &o, NULL);
 
 	/* The arrow grows rather than cut the numbers. */
-	l = line_with(out, "S. seq=5000 ack=1001 len=0");
-	ck_assert_ptr_nonnull(strstr(l, "|<-- "));
-	free(l);
+	assert_line(out, "S. seq=5000 ack=1001 len=0", "|<-- ");
 	ck_assert_ptr_nonnull(strstr(out, "seq=1001 ack=5001 len=0 --X lost"));
 	free(out);
 	trace_free(&tr);

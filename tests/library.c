@@ -1,6 +1,10 @@
 /*
  * library.c: the helpers of library.h for scenario-level tests.
  */
+/* opendir() and strdup() are POSIX. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +157,42 @@ size_t count_narrations(const struct trace *tr)
 	for (size_t i = 0; i < tr->nev; i++)
 		n += tr->ev[i].type == TRACE_NARRATION;
 	return n;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **lesson_ids(size_t *n)
+{
+	const char *top = getenv("top_srcdir");
+	char dir[1024], **ids = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	snprintf(dir, sizeof dir, "%s/data/scenarios", top ? top : ".");
+	ck_assert_msg((d = opendir(dir)) != NULL, "%s", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len <= 7 || strcmp(de->d_name + len - 7, ".tcpviz") != 0)
+			continue;
+		ids = realloc(ids, (*n + 1) * sizeof *ids);
+		ck_assert_ptr_nonnull(ids);
+		ck_assert_ptr_nonnull(ids[*n] = strdup(de->d_name));
+		ids[(*n)++][len - 7] = '\0';
+	}
+	closedir(d);
+	ck_assert_msg(*n > 0, "no lessons in %s", dir);
+	qsort(ids, *n, sizeof *ids, cmp_id);
+	return ids;
+}
+
+void lesson_ids_free(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
 }

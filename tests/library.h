@@ -57,4 +57,9 @@ long find_app(const struct trace *tr, long from, int side, int call, int result)
 /* How many narration events the run produced. */
 size_t count_narrations(const struct trace *tr);
 
+/* The ids of every lesson in data/scenarios, sorted, *n (at least one)
+ * of them; lesson_ids_free() frees them. */
+char **lesson_ids(size_t *n);
+void lesson_ids_free(char **ids, size_t n);
+
 #endif

@@ -145,7 +145,7 @@ static int drill_layout(struct drill *d, int width)
 {
 	const struct practice_question *q = drill_q(d);
 	struct layout_opts lo = {
-		.width = width, .utf8 = screen_utf8(), .lang = d->o->lang,
+		.width = width, .utf8 = screen_utf8(),
 	};
 
 	if (q->tr == NULL)

@@ -158,7 +158,6 @@ int view_relayout(struct view *v, int width)
 {
 	struct layout_opts lo = {
 		.width = width, .utf8 = screen_utf8(), .absolute = v->absolute,
-		.lang = v->lang,
 	};
 	struct layout *l = layout_build(v->tr, &lo);
 
