@@ -449,6 +449,18 @@ void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
 	tr->nnarr_owned++;
 }
 
+const char *trace_narration(const struct trace *tr,
+    const struct trace_event *e, int lang)
+{
+	if (lang < 0 || lang > 1)
+		return NULL;
+	if (e->type == TRACE_NARRATION)
+		return e->u.narr.text[lang];
+	if (e->type == TRACE_STATE && e->u.state.narr[lang] != 0)
+		return tr->pool[e->u.state.narr[lang] - 1];
+	return NULL;
+}
+
 void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
     const char *const ask[2], const char *const answer[2])
 {

@@ -147,6 +147,11 @@ struct trace_event {
 		} seg;
 		struct {
 			uint8_t from, to;	/* enum tcp_state */
+			/* The narration said right after it, if pooled
+			 * (trace_add_narration_pooled()): 1-based indexes
+			 * into trace.pool, [0] English, [1] Chinese; 0:
+			 * none. */
+			uint32_t narr[2];
 			const char *cause;	/* static string */
 		} state;
 		struct {
@@ -255,8 +260,8 @@ struct trace {
 					   than written for (engine_opts) */
 	struct trace_listener *listeners;	/* captures only (infer.h) */
 	size_t nlisteners, caplisteners;
-	/* Texts that many events share (trace_add_narration_pooled), each
-	 * kept once; pool_slot hashes them. */
+	/* Texts that many events share (trace_pool()), each kept once;
+	 * pool_slot hashes them. */
 	char **pool;
 	size_t npool, cappool;
 	uint32_t *pool_slot;
@@ -310,17 +315,39 @@ void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
     const char *const ask[2], const char *const answer[2]);
 
 /*
- * As trace_add_narration(), but the texts are kept once in the trace's
- * pool however often they recur: the same sentences about thousands of
- * captured connections cost their memory once.
+ * A text kept once in the trace's pool however often it recurs: the
+ * same sentences about thousands of captured connections cost their
+ * memory once.  Returns its 1-based index (tr->pool[index - 1] is the
+ * copy), the same for equal texts.
+ */
+uint32_t trace_pool(struct trace *tr, const char *s);
+
+/*
+ * As trace_add_narration(), with texts that are the pool's (indexes
+ * from trace_pool()).  Said right after a state event of the same time,
+ * connection and side that carries no narration yet, it is kept in that
+ * event (u.state.narr) rather than in one of its own: a capture narrates
+ * nearly every transition it infers, and an event per sentence would
+ * cost it a sixth more memory.  Readers see it, just after the state,
+ * with trace_narrates() and trace_narration().
  */
 void trace_add_narration_pooled(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh);
+    int side, uint32_t en, uint32_t zh);
 
-/* The same with texts that are the pool's already (an earlier pooled
- * event's): nothing to copy or look up, for a sentence said again. */
-void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh);
+/*
+ * Whether narration is said right after event e (before any later
+ * event): e is a narration event, or a state event that carries one.
+ */
+static inline bool trace_narrates(const struct trace_event *e)
+{
+	return e->type == TRACE_NARRATION ||
+	    (e->type == TRACE_STATE && e->u.state.narr[0] != 0);
+}
+
+/* That narration's text in language `lang` (0 English, 1 Chinese);
+ * NULL when it has none in that language or e says nothing. */
+const char *trace_narration(const struct trace *tr,
+    const struct trace_event *e, int lang);
 
 /* Add a listener record for ep; returns its 1-based index. */
 int trace_add_listener(struct trace *tr, const struct endpoint *ep);

@@ -390,6 +390,19 @@ static void json_app(struct json_out *o, const struct trace_event *e)
 	JO_LIT(o, "}\n");
 }
 
+/* Narration: its own event's, or the one a state event carries, which
+ * reads as if it were the next event. */
+static void json_narration(struct json_out *o, const struct trace *tr,
+    const struct trace_event *e)
+{
+	json_head(o, e, "narration");
+	JO_LIT(o, ",\"en\":");
+	json_str(o, trace_narration(tr, e, 0));
+	JO_LIT(o, ",\"zh\":");
+	json_str(o, trace_narration(tr, e, 1));
+	JO_LIT(o, "}\n");
+}
+
 static void json_event(struct json_out *o, const struct trace *tr,
     const struct trace_event *e)
 {
@@ -404,6 +417,8 @@ static void json_event(struct json_out *o, const struct trace *tr,
 		JO_LIT(o, ",\"cause\":");
 		json_str(o, e->u.state.cause);
 		JO_LIT(o, "}\n");
+		if (trace_narrates(e))
+			json_narration(o, tr, e);
 		break;
 	case TRACE_TIMER:
 		json_head(o, e, "timer");
@@ -420,12 +435,7 @@ static void json_event(struct json_out *o, const struct trace *tr,
 		json_app(o, e);
 		break;
 	case TRACE_NARRATION:
-		json_head(o, e, "narration");
-		JO_LIT(o, ",\"en\":");
-		json_str(o, e->u.narr.text[0]);
-		JO_LIT(o, ",\"zh\":");
-		json_str(o, e->u.narr.text[1]);
-		JO_LIT(o, "}\n");
+		json_narration(o, tr, e);
 		break;
 	}
 }

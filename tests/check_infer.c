@@ -110,8 +110,8 @@ static bool narrated(const struct cap *c, int conn, const char *word)
 	for (size_t i = 0; i < c->tr.nev; i++) {
 		const struct trace_event *e = &c->tr.ev[i];
 
-		if (e->type == TRACE_NARRATION && e->conn == conn &&
-		    strstr(e->u.narr.text[0], word) != NULL)
+		if (trace_narrates(e) && e->conn == conn &&
+		    strstr(trace_narration(&c->tr, e, 0), word) != NULL)
 			return true;
 	}
 	return false;
@@ -155,10 +155,11 @@ START_TEST(test_lifecycle)
 		const struct trace_event *e = &c.tr.ev[i];
 
 		states += e->type == TRACE_STATE;
-		if (e->type == TRACE_NARRATION) {
+		if (trace_narrates(e)) {
 			narrs++;
-			ck_assert_uint_gt(strlen(e->u.narr.text[0]), 20);
-			ck_assert_ptr_nonnull(strstr(e->u.narr.text[1], "\xe3\x80\x82"));
+			ck_assert_uint_gt(strlen(trace_narration(&c.tr, e, 0)), 20);
+			ck_assert_ptr_nonnull(strstr(trace_narration(&c.tr, e, 1),
+			    "\xe3\x80\x82"));
 		}
 	}
 	ck_assert_uint_eq(states, 10);
@@ -749,7 +750,7 @@ START_TEST(test_flood_summary)
 	ck_assert(!c.tr.conns[40].incomplete);
 	/* The flood is explained once, not forty times. */
 	for (size_t i = 0; i < c.tr.nev; i++)
-		quiet += c.tr.ev[i].type == TRACE_NARRATION &&
+		quiet += trace_narrates(&c.tr.ev[i]) &&
 		    c.tr.ev[i].conn > TRACE_FLOOD_MIN && c.tr.ev[i].conn <= 40;
 	ck_assert_uint_eq(quiet, 0);
 

@@ -265,6 +265,106 @@ START_TEST(test_many_events_and_narration_copies)
 }
 END_TEST
 
+/* The same story twice: narration as events of its own, and pooled
+ * (pooled != 0), which a state event before it of the same time,
+ * connection and side carries. */
+static void narrated_trace(struct trace *tr, bool pooled)
+{
+	static const char *const said[][2] = {
+		{ "The client sends a SYN.", "客户端发送 SYN。" },
+		{ "It waits.", "它等待。" },
+		{ "The server listens.", "服务器在监听。" },
+		{ "A SYN went out.", "SYN 已发出。" },
+	};
+	/* The sentences about connection 1: when, of which side. */
+	static const struct { int64_t t; int side, say; } script[] = {
+		{ 0, SIDE_CLIENT, 0 }, { 0, SIDE_CLIENT, 1 },
+		{ 0, SIDE_SERVER, 2 }, { 5, SIDE_CLIENT, 3 },
+	};
+
+	trace_init(tr);
+	tr->capture = true;
+	conn_v4(tr);
+	conn_v4(tr);
+	trace_add_state(tr, 0, 1, SIDE_CLIENT, TCP_CLOSED, TCP_SYN_SENT,
+	    "snd-syn");
+	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++) {
+		const char *en = said[script[i].say][0];
+		const char *zh = said[script[i].say][1];
+
+		if (i == 2)
+			/* Another side's state: a sentence of its own. */
+			trace_add_state(tr, 0, 2, SIDE_SERVER, TCP_LISTEN,
+			    TCP_LISTEN, TRACE_CAUSE_ASSUMED);
+		if (i == 3)
+			send_seg(tr, 5, 1, SIDE_CLIENT, SEG_SYN, 1000, 0, 0);
+		if (pooled)
+			trace_add_narration_pooled(tr, script[i].t, 1,
+			    script[i].side, trace_pool(tr, en), trace_pool(tr, zh));
+		else
+			trace_add_narration(tr, script[i].t, 1, script[i].side,
+			    en, zh);
+	}
+}
+
+START_TEST(test_pooled_narration)
+{
+	struct trace tr, own;
+	struct trace_text_opts zh = { .lang = 1 };
+	char *a, *b;
+	uint32_t k;
+	int newid[3] = { 0, 1, 0 };
+
+	narrated_trace(&tr, true);
+	narrated_trace(&own, false);
+	/* Each text once, a copy of the caller's. */
+	k = trace_pool(&tr, "It waits.");
+	ck_assert_uint_eq(trace_pool(&tr, "It waits."), k);
+	ck_assert_uint_ne(trace_pool(&tr, "It waits!"), k);
+	ck_assert_str_eq(tr.pool[k - 1], "It waits.");
+	ck_assert_uint_eq(tr.npool, 9);
+	/* The first sentence went into the state event; the second has
+	 * its own, as do those after another conn's state or a segment. */
+	ck_assert_uint_eq(own.nev, 7);
+	ck_assert_uint_eq(tr.nev, 6);
+	ck_assert_int_eq(tr.ev[0].type, TRACE_STATE);
+	ck_assert(trace_narrates(&tr.ev[0]));
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 0),
+	    "The client sends a SYN.");
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 1), "客户端发送 SYN。");
+	ck_assert_ptr_null(trace_narration(&tr, &tr.ev[0], 2));
+	ck_assert_int_eq(tr.ev[1].type, TRACE_NARRATION);
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[1], 0), "It waits.");
+	ck_assert(!trace_narrates(&tr.ev[2]));
+	ck_assert_ptr_null(trace_narration(&tr, &tr.ev[2], 0));
+	ck_assert_int_eq(tr.ev[3].type, TRACE_NARRATION);
+	ck_assert_int_eq(tr.ev[4].type, TRACE_SEGMENT);
+	ck_assert_int_eq(tr.ev[5].type, TRACE_NARRATION);
+	/* Every writer reads them as events of their own. */
+	a = write_mem(&tr, W_JSON, NULL, NULL);
+	b = write_mem(&own, W_JSON, NULL, NULL);
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_nonnull(strstr(a, "\"cause\":\"snd-syn\"}\n"
+	    "{\"type\":\"narration\",\"t\":0.000000,\"conn\":1,"
+	    "\"side\":\"client\",\"en\":\"The client sends a SYN.\""));
+	free(a);
+	free(b);
+	a = write_mem(&tr, W_TEXT, &zh, NULL);
+	b = write_mem(&own, W_TEXT, &zh, NULL);
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_nonnull(strstr(a, "客户端发送 SYN。"));
+	free(a);
+	free(b);
+	/* Letting a connection go keeps what the others carry. */
+	trace_forget_conns(&tr, newid);
+	ck_assert_uint_eq(tr.nev, 5);
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 0),
+	    "The client sends a SYN.");
+	trace_free(&tr);
+	trace_free(&own);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	static const char *const notes[NOTE_NCOUNT] = {
@@ -1109,6 +1209,7 @@ Suite *trace_suite(void)
 	tcase_add_test(model, test_rel_syn_after_midstream_and_retransmit);
 	tcase_add_test(model, test_numbering_options_rebuild);
 	tcase_add_test(model, test_many_events_and_narration_copies);
+	tcase_add_test(model, test_pooled_narration);
 	tcase_add_test(model, test_names);
 	tcase_add_test(json, test_json_exact);
 	tcase_add_test(json, test_json_sack_relative);

@@ -151,6 +151,6 @@ size_t count_narrations(const struct trace *tr)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < tr->nev; i++)
-		n += tr->ev[i].type == TRACE_NARRATION;
+		n += trace_narrates(&tr->ev[i]);
 	return n;
 }

@@ -146,13 +146,15 @@ static void view_goto(struct view *v, size_t k)
 	v->hold_until = 0;
 }
 
-/* The narration text of event i in the view's language. */
+/* The narration said after event i (trace_narrates()) in the view's
+ * language, else in English. */
 const char *view_narration(const struct view *v, size_t i)
 {
 	const struct trace_event *e = &v->tr->ev[i];
-	const char *s = e->u.narr.text[v->lang];
+	const char *s = trace_narration(v->tr, e, v->lang);
+	const char *en = trace_narration(v->tr, e, 0);
 
-	return s && *s ? s : e->u.narr.text[0] ? e->u.narr.text[0] : "";
+	return s && *s ? s : en ? en : "";
 }
 
 /* ---- Playing what the player traced ---- */
@@ -263,15 +265,17 @@ static int view_play(struct view *v, struct scenario *sc, struct tv_error *err)
 /* ---- Playing ---- */
 
 /* Reading time for the narration of step k, 0 if it has none: people
- * read about 15 Latin or 7 Chinese characters a second, so by width. */
+ * read about 15 Latin or 7 Chinese characters a second, so by width.
+ * Its narration is the step's own (a state event's) and that of the
+ * narration events after it. */
 static double view_hold(const struct view *v, size_t k)
 {
 	size_t end = k + 1 < v->nsteps ? v->steps[k + 1] : v->tr->nev;
 	int cols = 0;
 	double secs;
 
-	for (size_t i = v->steps[k] + 1; i < end; i++)
-		if (v->tr->ev[i].type == TRACE_NARRATION)
+	for (size_t i = v->steps[k]; i < end; i++)
+		if (trace_narrates(&v->tr->ev[i]))
 			cols += screen_width(view_narration(v, i));
 	if (cols == 0)
 		return 0;
@@ -472,8 +476,8 @@ static bool view_step_matches(const struct view *v, size_t k, const char *q)
 
 	if (view_contains(narration_event(v, v->steps[k], buf, sizeof buf), q))
 		return true;
-	for (size_t i = v->steps[k] + 1; i < end; i++)
-		if (v->tr->ev[i].type == TRACE_NARRATION &&
+	for (size_t i = v->steps[k]; i < end; i++)
+		if (trace_narrates(&v->tr->ev[i]) &&
 		    view_contains(view_narration(v, i), q))
 			return true;
 	return false;
@@ -728,6 +732,8 @@ static int view_open_conn(struct view *v, size_t row)
 	v->sub.nconns = v->sub.capconns = (size_t)n;
 	v->sub.opts = cap->opts;
 	v->sub.nopts = cap->nopts;
+	v->sub.pool = cap->pool;
+	v->sub.npool = cap->npool;
 	v->sub.listeners = cap->listeners;
 	v->sub.nlisteners = cap->nlisteners;
 	v->sub.nsegs = cap->nsegs;
