@@ -1022,7 +1022,7 @@ void infer_segment(struct infer *inf, size_t index)
 	const struct trace_event *e = &tr->ev[index];
 	struct segment seg;
 	struct inf_conn *c;
-	uint32_t n = e->u.seg.n, notes;
+	uint32_t n = e->n, notes;
 	int64_t t = e->t;
 	int conn = e->conn, s = e->side;
 	bool rtx, synack_first;

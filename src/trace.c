@@ -13,10 +13,10 @@
 
 /*
  * What trace.h packs: a capture keeps one segment event per packet, so
- * it must stay at 48 bytes, and the notes must fit their 16 bits.  (C99
+ * it must stay at 40 bytes, and the notes must fit their 16 bits.  (C99
  * has no static assertion; a negative array size stops the build.)
  */
-extern char trace_check_event_size[sizeof (struct trace_event) <= 48 ? 1 : -1];
+extern char trace_check_event_size[sizeof (struct trace_event) <= 40 ? 1 : -1];
 extern char trace_check_notes[NOTE_NCOUNT <= 16 ? 1 : -1];
 
 /*
@@ -95,6 +95,11 @@ int trace_add_conn(struct trace *tr, const struct endpoint *client,
 {
 	struct trace_conn *c;
 
+	if (tr->nconns >= TRACE_CONN_MAX) {
+		fprintf(stderr, "tcpviz: more than %d connections\n",
+		    TRACE_CONN_MAX);
+		abort();
+	}
 	tr->conns = trace_grow(tr->conns, &tr->capconns, tr->nconns,
 	    sizeof *tr->conns);
 	c = &tr->conns[tr->nconns++];
@@ -339,9 +344,9 @@ static size_t trace_find_segment(const struct trace *tr, uint32_t n)
 	for (size_t i = tr->nev; i-- > 0 && tr->nev - i <= 64;) {
 		if (tr->ev[i].type != TRACE_SEGMENT)
 			continue;
-		if (tr->ev[i].u.seg.n == n)
+		if (tr->ev[i].n == n)
 			return i;
-		if (tr->ev[i].u.seg.n < n)
+		if (tr->ev[i].n < n)
 			return SIZE_MAX;
 		hi = i;
 		break;
@@ -352,9 +357,9 @@ static size_t trace_find_segment(const struct trace *tr, uint32_t n)
 		/* The first segment event at or after mid. */
 		while (j < hi && tr->ev[j].type != TRACE_SEGMENT)
 			j++;
-		if (j == hi || tr->ev[j].u.seg.n > n)
+		if (j == hi || tr->ev[j].n > n)
 			hi = mid;
-		else if (tr->ev[j].u.seg.n < n)
+		else if (tr->ev[j].n < n)
 			lo = j + 1;
 		else
 			return j;
@@ -380,14 +385,17 @@ struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
 	struct trace_conn *c;
 
 	e = trace_append(tr, TRACE_SEGMENT, t, conn, side);
-	e->u.seg.n = ++tr->nsegs;
+	e->n = ++tr->nsegs;
 	e->u.seg.seq = seg->seq;
 	e->u.seg.ack = seg->ack;
 	e->u.seg.len = seg->len < TRACE_LEN_MAX ? seg->len : TRACE_LEN_MAX;
 	e->u.seg.win = seg->win;
 	e->u.seg.flags = seg->flags;
 	e->u.seg.lost = t_arrived == TRACE_T_NONE;
-	e->u.seg.t_arrived = t_arrived;
+	if (!e->u.seg.lost)
+		e->u.seg.delay = (uint32_t)(t_arrived < t ? 0 :
+		    t_arrived - t > TRACE_DELAY_MAX ? TRACE_DELAY_MAX :
+		    t_arrived - t);
 	e->u.seg.notes = (uint16_t)notes;
 	e->u.seg.opt = seg->opt.present != 0 ? trace_opt_index(tr, &seg->opt) : -1;
 

@@ -120,26 +120,34 @@ const char *app_result_name(int result);	/* "ok", "ECONNREFUSED" ... */
 
 #define TRACE_T_NONE INT64_MIN	/* "no time": a lost or unseen arrival */
 #define TRACE_LEN_MAX 0xffffff	/* the most payload a segment event holds */
+#define TRACE_DELAY_MAX INT64_C(0xffffffff)	/* us, about 71 minutes: the
+				   longest a segment event takes to arrive */
+#define TRACE_CONN_MAX 0xffffff	/* the most connections a trace holds */
 
+/*
+ * A capture keeps one event per packet, so an event is packed into 40
+ * bytes (trace.c checks): one 32-bit word holds the type, the side and
+ * the connection (24 bits: TRACE_CONN_MAX), the next a segment's number
+ * (which the 24-byte payload has no room for), then the time.  In a
+ * segment's payload len has 24 bits (no IPv4 or IPv6 packet without
+ * jumbograms carries more, and trace_add_segment() saturates at
+ * TRACE_LEN_MAX), the arrival is a 32-bit delay after the send time
+ * (TRACE_DELAY_MAX; trace_arrival() reads it), notes have 16 bits
+ * (NOTE_NCOUNT), and lost shares a word with opt.
+ */
 struct trace_event {
-	uint8_t type;		/* enum trace_type */
-	uint8_t side;		/* enum trace_side */
-	int conn;		/* 1-based connection id */
+	uint32_t type : 4;	/* enum trace_type */
+	uint32_t side : 4;	/* enum trace_side */
+	uint32_t conn : 24;	/* 1-based connection id; 0: none */
+	uint32_t n;		/* a segment's 1-based number; else 0 */
 	int64_t t;		/* microseconds; for segments the send time */
 	union {
-		/*
-		 * A capture keeps one of these per packet, so it is packed
-		 * into 32 bytes (the event into 48): len has 24 bits (no
-		 * IPv4 or IPv6 packet without jumbograms carries more, and
-		 * trace_add_segment() saturates at TRACE_LEN_MAX), notes
-		 * 16 (NOTE_NCOUNT), and lost shares a word with opt.
-		 */
 		struct {
-			uint32_t n;		/* 1-based segment number */
 			uint32_t seq, ack;	/* raw */
 			uint32_t len : 24;
 			uint8_t flags;
-			int64_t t_arrived;	/* TRACE_T_NONE if lost */
+			uint32_t delay;		/* us from t to its arrival;
+						   0 if lost */
 			uint16_t win;
 			uint16_t notes;		/* NOTE_* bits */
 			signed int opt : 31;	/* index into trace.opts, -1 */
@@ -279,7 +287,9 @@ struct trace {
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
 
-/* Add a connection; returns its id (>= 1). */
+/* Add a connection; returns its id (>= 1).  More than TRACE_CONN_MAX
+ * is fatal, as running out of memory is: conntrack lets connections go
+ * first, and a scenario would need seventeen of the largest SYN floods. */
 int trace_add_conn(struct trace *tr, const struct endpoint *client,
     const struct endpoint *server);
 const struct trace_conn *trace_conn(const struct trace *tr, int id);
@@ -297,10 +307,17 @@ size_t trace_forget_conns(struct trace *tr, int *newid);
 /*
  * Append a segment sent at time t by `side` of `conn`.  Returns the
  * event (valid until the next append) so the caller can set notes.
- * t_arrived is TRACE_T_NONE when the segment is lost.
+ * t_arrived is TRACE_T_NONE when the segment is lost, else from t to
+ * t + TRACE_DELAY_MAX (a time outside saturates there).
  */
 struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
     int side, const struct segment *seg, int64_t t_arrived, uint32_t notes);
+/* A segment event's arrival time, TRACE_T_NONE if it was lost. */
+static inline int64_t trace_arrival(const struct trace_event *e)
+{
+	return e->u.seg.lost ? TRACE_T_NONE : e->t + e->u.seg.delay;
+}
+
 void trace_add_state(struct trace *tr, int64_t t, int conn, int side,
     enum tcp_state from, enum tcp_state to, const char *cause);
 void trace_add_timer(struct trace *tr, int64_t t, int conn, int side,

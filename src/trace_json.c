@@ -339,7 +339,7 @@ static void json_segment(struct json_out *o, const struct trace *tr,
 	bool has_ack = e->u.seg.flags & SEG_ACK;
 
 	JO_LIT(o, "{\"type\":\"segment\",\"n\":");
-	jo_u64(o, e->u.seg.n);
+	jo_u64(o, e->n);
 	JO_NUM(o, "conn", e->conn);
 	JO_FIELD(o, "from", trace_side_name(e->side));
 	JO_FIELD(o, "to", trace_side_name(!e->side));
@@ -353,7 +353,7 @@ static void json_segment(struct json_out *o, const struct trace *tr,
 	JO_LIT(o, ",\"t_sent\":");
 	json_time(o, e->t);
 	JO_LIT(o, ",\"t_arrived\":");
-	json_time(o, e->u.seg.lost ? TRACE_T_NONE : e->u.seg.t_arrived);
+	json_time(o, trace_arrival(e));
 	jo_str(o, e->u.seg.lost ? ",\"lost\":true,\"notes\":[" :
 	    ",\"lost\":false,\"notes\":[");
 	for (unsigned i = 0; i < NOTE_NCOUNT; i++) {

@@ -95,9 +95,9 @@ START_TEST(test_lifecycle)
 	/* Times from the first packet; one observation point. */
 	ck_assert_int_eq(ev(&tr, 0)->t, 0);
 	ck_assert_int_eq(ev(&tr, 3)->t, 300);
-	ck_assert_int_eq(ev(&tr, 3)->u.seg.t_arrived, 300);
+	ck_assert_int_eq(trace_arrival(ev(&tr, 3)), 300);
 	ck_assert(!ev(&tr, 3)->u.seg.lost);
-	ck_assert_uint_eq(ev(&tr, 3)->u.seg.n, 4);
+	ck_assert_uint_eq(ev(&tr, 3)->n, 4);
 	ck_assert_uint_eq(trace_rel_seq(&tr, ev(&tr, 3)), 1);
 	ck_assert_uint_eq(trace_rel_ack(&tr, ev(&tr, 3)), 1);
 	conntrack_free(ct);
@@ -243,7 +243,7 @@ START_TEST(test_time_order)
 	add(ct, 2500, sg(CLI, SRV, "P.", 2, 2, 5));
 	ck_assert_int_eq(ev(&tr, 1)->t, 2000);
 	ck_assert_int_eq(ev(&tr, 2)->t, 2000);
-	ck_assert_int_eq(ev(&tr, 2)->u.seg.t_arrived, 2000);
+	ck_assert_int_eq(trace_arrival(ev(&tr, 2)), 2000);
 	ck_assert_int_eq(ev(&tr, 3)->t, 2000);
 	conntrack_free(ct);
 	trace_free(&tr);
@@ -380,7 +380,7 @@ START_TEST(test_bound_packets)
 	ck_assert_uint_eq(st.packets + tr.nev, 151 + 6000);
 	ck_assert_uint_eq(st.conns + tr.nconns, 1001);
 	/* The segment numbers stay those of the capture. */
-	ck_assert_uint_eq(tr.ev[tr.nev - 1].u.seg.n, 6151);
+	ck_assert_uint_eq(tr.ev[tr.nev - 1].n, 6151);
 	conntrack_free(ct);
 	trace_free(&tr);
 }

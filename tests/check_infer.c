@@ -841,8 +841,8 @@ static int64_t replay(const struct trace *eng, struct cap *c)
 		const struct trace_event *e = &eng->ev[i];
 
 		if (e->type == TRACE_SEGMENT && !e->u.seg.lost &&
-		    e->u.seg.t_arrived != TRACE_T_NONE) {
-			a[n].t = e->u.seg.t_arrived;
+		    trace_arrival(e) != TRACE_T_NONE) {
+			a[n].t = trace_arrival(e);
 			a[n++].i = i;
 		}
 	}

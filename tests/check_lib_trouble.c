@@ -103,7 +103,7 @@ START_TEST(abort_sends_rst_at_snd_nxt_and_skips_time_wait)
 	 * arrives, and nobody answers the RST. */
 	long reset = find_app(&r.tr, -1, SIDE_SERVER, APP_RECV, APP_ECONNRESET);
 	ck_assert_int_gt(reset, rst);
-	ck_assert_int_eq(r.tr.ev[reset].t, e->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[reset].t, trace_arrival(e));
 	ck_assert_int_lt(find_segment(&r.tr, rst, SIDE_SERVER, NULL), 0);
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
@@ -135,11 +135,11 @@ START_TEST(half_open_peer_answers_with_rst_at_seg_ack)
 	char fl[10];
 	ck_assert_str_eq(segment_flags_str(e->u.seg.flags, fl), "R");
 	ck_assert_uint_eq(e->u.seg.seq, d->u.seg.ack);
-	ck_assert_int_eq(e->t, d->u.seg.t_arrived);
+	ck_assert_int_eq(e->t, trace_arrival(d));
 	/* The server's application gets ECONNRESET. */
 	long reset = find_app(&r.tr, rst, SIDE_SERVER, APP_RECV, APP_ECONNRESET);
 	ck_assert_int_ge(reset, 0);
-	ck_assert_int_eq(r.tr.ev[reset].t, e->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[reset].t, trace_arrival(e));
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
 }
@@ -214,13 +214,13 @@ START_TEST(keepalive_live_peer_answers_probe)
 	ck_assert(!p->u.seg.lost);
 	long ans = find_segment(&r.tr, probe, SIDE_CLIENT, ".");
 	const struct trace_event *a = seg_at(&r.tr, ans);
-	ck_assert_int_eq(a->t, p->u.seg.t_arrived);
+	ck_assert_int_eq(a->t, trace_arrival(p));
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, a), 1);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, a), 1);
 	ck_assert(!a->u.seg.lost);
 	/* The answer restarts the idle wait: no second probe 75 s later. */
 	long next = find_segment(&r.tr, probe, SIDE_SERVER, ".");
-	ck_assert_int_ge(seg_at(&r.tr, next)->t, a->u.seg.t_arrived + S(600));
+	ck_assert_int_ge(seg_at(&r.tr, next)->t, trace_arrival(a) + S(600));
 	run_free(&r);
 }
 END_TEST
@@ -354,7 +354,7 @@ START_TEST(syn_cookies_keep_no_state_and_client_connects)
 	ck_assert_uint_eq(a->u.seg.ack, e->u.seg.seq + 1);	/* cookie + 1 */
 	long est = find_state(&r.tr, ack, SIDE_SERVER, TCP_ESTABLISHED);
 	ck_assert_int_eq(r.tr.ev[est].conn, c);
-	ck_assert_int_eq(r.tr.ev[est].t, a->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[est].t, trace_arrival(a));
 	ck_assert_str_eq(segment_flags_str(a->u.seg.flags, fl), ".");
 	/* Both applications see a normal connection. */
 	ck_assert_int_ge(find_conn_app(&r.tr, c, SIDE_CLIENT, APP_CONNECT, APP_OK), 0);
@@ -500,14 +500,14 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	ck_assert_int_ge(rd, 0);
 	ck_assert_int_lt(rd, est2);
 	ck_assert_uint_eq(r.tr.ev[rd].u.app.arg, 100);
-	ck_assert_int_eq(r.tr.ev[rd].t, s2->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[rd].t, trace_arrival(s2));
 	long reply = find_conn_segment(&r.tr, syn2, c2, SIDE_SERVER, "P.");
 	ck_assert_int_lt(reply, est2);
 	/* One round trip after its SYN the client has the reply (two on the
 	 * first connection). */
-	ck_assert_int_eq(seg_at(&r.tr, reply)->u.seg.t_arrived, s2->t + MS(100));
+	ck_assert_int_eq(trace_arrival(seg_at(&r.tr, reply)), s2->t + MS(100));
 	long r1 = find_conn_segment(&r.tr, d1, c1, SIDE_SERVER, "P.");
-	ck_assert_int_eq(seg_at(&r.tr, r1)->u.seg.t_arrived, s1->t + MS(200));
+	ck_assert_int_eq(trace_arrival(seg_at(&r.tr, r1)), s1->t + MS(200));
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, c2, buf, sizeof buf),
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);

@@ -211,7 +211,7 @@ START_TEST(test_numbering_options_rebuild)
 	ck_assert_int_eq(trace_conn(&tr, 2)->id, 2);
 
 	e = send_seg(&tr, 0, c1, SIDE_CLIENT, SEG_SYN, 4, 0, 0);
-	ck_assert_uint_eq(e->u.seg.n, 1);
+	ck_assert_uint_eq(e->n, 1);
 	ck_assert_int_eq(e->u.seg.opt, -1);
 	ck_assert_uint_eq(tr.nopts, 0);
 
@@ -221,9 +221,9 @@ START_TEST(test_numbering_options_rebuild)
 	trace_add_app(&tr, 1, c2, SIDE_SERVER, APP_ACCEPT, APP_PENDING, 0);
 	e = trace_add_segment(&tr, 2, c2, SIDE_SERVER, &s, TRACE_T_NONE,
 	    NOTE_RETRANSMISSION);
-	ck_assert_uint_eq(e->u.seg.n, 2);
+	ck_assert_uint_eq(e->n, 2);
 	ck_assert(e->u.seg.lost);
-	ck_assert_int_eq(e->u.seg.t_arrived, TRACE_T_NONE);
+	ck_assert_int_eq(trace_arrival(e), TRACE_T_NONE);
 	ck_assert_uint_eq(e->u.seg.notes, NOTE_RETRANSMISSION);
 	ck_assert_int_eq(e->u.seg.opt, 0);
 	ck_assert_uint_eq(tr.nsegs, 2);
@@ -258,9 +258,51 @@ START_TEST(test_many_events_and_narration_copies)
 	trace_add_narration(&tr, 1000, 1, SIDE_CLIENT, en, NULL);
 	en[0] = 'M';
 	ck_assert_uint_eq(tr.nev, 1001);
-	ck_assert_uint_eq(tr.ev[999].u.seg.n, 1000);
+	ck_assert_uint_eq(tr.ev[999].n, 1000);
 	ck_assert_str_eq(tr.ev[1000].u.narr.text[0], "mutable");
 	ck_assert_ptr_null(tr.ev[1000].u.narr.text[1]);
+	trace_free(&tr);
+}
+END_TEST
+
+START_TEST(test_event_packing)
+{
+	struct trace tr;
+	struct segment s = mkseg(SEG_ACK, 1, 1, 70000000);
+	const int64_t t = 3 * INT64_C(3600000000);	/* 3 h */
+	struct trace_event *e;
+	int conn;
+
+	/* A capture keeps one per packet. */
+	ck_assert_uint_eq(sizeof (struct trace_event), 40);
+	trace_init(&tr);
+	conn = conn_v4(&tr);
+	/* The arrival is kept as a delay after the send time, up to
+	 * TRACE_DELAY_MAX; a lost segment has none. */
+	e = trace_add_segment(&tr, t, conn, SIDE_CLIENT, &s,
+	    t + TRACE_DELAY_MAX, 0);
+	ck_assert_int_eq(trace_arrival(e), t + TRACE_DELAY_MAX);
+	ck_assert_uint_eq(e->u.seg.len, TRACE_LEN_MAX);
+	ck_assert_int_eq(trace_arrival(trace_add_segment(&tr, t, conn,
+	    SIDE_CLIENT, &s, t + TRACE_DELAY_MAX + 1, 0)), t + TRACE_DELAY_MAX);
+	ck_assert_int_eq(trace_arrival(trace_add_segment(&tr, t, conn,
+	    SIDE_CLIENT, &s, t - 1, 0)), t);
+	e = trace_add_segment(&tr, t, conn, SIDE_SERVER, &s, TRACE_T_NONE,
+	    NOTE_CHALLENGE);
+	ck_assert(e->u.seg.lost);
+	ck_assert_int_eq(trace_arrival(e), TRACE_T_NONE);
+	/* The fields that share words keep their own values. */
+	ck_assert_uint_eq(e->n, 4);
+	ck_assert_int_eq(e->type, TRACE_SEGMENT);
+	ck_assert_int_eq(e->side, SIDE_SERVER);
+	ck_assert_int_eq(e->conn, conn);
+	ck_assert_int_eq(e->u.seg.opt, -1);
+	ck_assert_uint_eq(e->u.seg.notes, NOTE_CHALLENGE);
+	ck_assert_uint_eq(e->u.seg.flags, SEG_ACK);
+	trace_add_state(&tr, t, TRACE_CONN_MAX, SIDE_SERVER, TCP_LISTEN,
+	    TCP_SYN_RCVD, "rcv-syn");
+	ck_assert_int_eq(tr.ev[4].conn, TRACE_CONN_MAX);
+	ck_assert_uint_eq(tr.ev[4].n, 0);
 	trace_free(&tr);
 }
 END_TEST
@@ -1209,6 +1251,7 @@ Suite *trace_suite(void)
 	tcase_add_test(model, test_rel_syn_after_midstream_and_retransmit);
 	tcase_add_test(model, test_numbering_options_rebuild);
 	tcase_add_test(model, test_many_events_and_narration_copies);
+	tcase_add_test(model, test_event_packing);
 	tcase_add_test(model, test_pooled_narration);
 	tcase_add_test(model, test_names);
 	tcase_add_test(json, test_json_exact);

@@ -123,8 +123,7 @@ static int64_t view_step_time(const struct view *v, size_t k)
 
 	if (e->type != TRACE_SEGMENT)
 		return t;
-	end = e->u.seg.lost || e->u.seg.t_arrived == TRACE_T_NONE
-	    ? t + view_hop(v, e) : e->u.seg.t_arrived;
+	end = e->u.seg.lost ? t + view_hop(v, e) : trace_arrival(e);
 	if (k + 1 < v->nsteps) {
 		int64_t next = v->tr->ev[v->steps[k + 1]].t;
 		if (end >= next)
@@ -366,13 +365,13 @@ static void view_after_drop(struct view *v, int64_t branch, int side,
 		const struct trace_event *e = &v->tr->ev[i];
 		struct segment seg;
 		if (e->type != TRACE_SEGMENT || !e->u.seg.lost || e->t != branch ||
-		    (side < 0 ? e->u.seg.n != n : e->side != side))
+		    (side < 0 ? e->n != n : e->side != side))
 			continue;
 		trace_segment(v->tr, e, &seg);
 		ui_message(v, _("The %s's %s (segment %u, sent at %s) is lost now; "
 		    "the rest is played again. Space or n: see what TCP does; "
 		    "u: undo."), narration_side(e->side),
-		    seg_kind_name(segment_kind(&seg)), (unsigned)e->u.seg.n,
+		    seg_kind_name(segment_kind(&seg)), (unsigned)e->n,
 		    narration_time(branch, t, sizeof t));
 		return;
 	}
@@ -390,7 +389,7 @@ static long view_segment_at_cursor(const struct view *v)
 			continue;
 		if (i == cur)
 			return i;
-		if (e->u.seg.t_arrived != TRACE_T_NONE && e->u.seg.t_arrived > v->now)
+		if (trace_arrival(e) > v->now)
 			return i;
 	}
 	return -1;
@@ -408,7 +407,7 @@ static void view_drop(struct view *v, enum view_action a)
 			    "one with n or p, or use d c / d s."));
 			return;
 		}
-		uint32_t n = v->tr->ev[i].u.seg.n;
+		uint32_t n = v->tr->ev[i].n;
 		if (player_drop_segment(v->player, n, &branch) < 0) {
 			ui_message(v, "%s", _("That segment cannot be lost: it is "
 			    "lost already, or a third host forged it."));
