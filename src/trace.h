@@ -240,7 +240,7 @@ struct trace_checkpoint {
 	char *answer[2];
 };
 
-/* A slot of the table that finds equal option sets (trace.opts). */
+/* A slot of the table that finds equal option sets (trace.opt_at). */
 struct trace_opt_slot {
 	uint32_t hash;
 	uint32_t index;		/* + 1; 0: empty */
@@ -253,11 +253,19 @@ struct trace {
 	size_t nckpts, capckpts;
 	struct trace_conn *conns;	/* conns[i].id == i + 1 */
 	size_t nconns, capconns;
-	/* Option sets of segments; events with equal sets share one (but
-	 * sets with a timestamp, all but unique, are not looked up). */
-	struct segment_options *opts;
+	/*
+	 * Option sets of segments, packed: set i is the bytes from
+	 * optbuf + opt_at[i] on, only the options present, for a capture
+	 * keeps those of every SYN and SACK and a struct segment_options
+	 * takes 68 bytes; trace_options() unpacks one.  Events with equal
+	 * sets share one (but sets with a timestamp, all but unique, are
+	 * not looked up).  At most 4 GB of them, as running out of memory.
+	 */
+	uint8_t *optbuf;
+	size_t noptbuf, capoptbuf;
+	uint32_t *opt_at;
 	size_t nopts, capopts;
-	struct trace_opt_slot *opt_slot;	/* opts by content */
+	struct trace_opt_slot *opt_slot;	/* sets by content */
 	size_t nopt_slot, nopt_keys;
 	uint32_t nsegs;
 	char source[128];		/* "scenario:lifecycle" */
@@ -402,6 +410,12 @@ uint32_t trace_rel_ack(const struct trace *tr, const struct trace_event *e);
 /* Rebuild the full segment of an event (addresses, options). */
 void trace_segment(const struct trace *tr, const struct trace_event *e,
     struct segment *out);
+
+/* A segment event's options, as trace_add_segment() got them (fields of
+ * options not present, SACK blocks past nsack and cookie bytes past
+ * tfo_len are zero); all zero when it has none. */
+void trace_options(const struct trace *tr, const struct trace_event *e,
+    struct segment_options *out);
 
 /* Writers.  Each returns 0, or -1 with errno set by stdio. */
 int trace_write_json(const struct trace *tr, FILE *out);

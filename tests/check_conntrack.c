@@ -255,6 +255,7 @@ START_TEST(test_options_kept)
 	struct trace tr;
 	struct conntrack *ct;
 	struct segment s = sg(CLI, SRV, "S", 1, 0, 0);
+	struct segment_options o;
 
 	trace_init(&tr);
 	ct = conntrack_new(&tr, NULL);
@@ -270,7 +271,8 @@ START_TEST(test_options_kept)
 	conntrack_add(ct, 0, &s);
 
 	ck_assert_int_ge(ev(&tr, 0)->u.seg.opt, 0);
-	ck_assert_uint_eq(tr.opts[ev(&tr, 0)->u.seg.opt].ts_val, 77);
+	trace_options(&tr, ev(&tr, 0), &o);
+	ck_assert_uint_eq(o.ts_val, 77);
 	ck_assert_int_eq(ev(&tr, 1)->u.seg.opt, -1);
 	ck_assert_int_ge(ev(&tr, 2)->u.seg.opt, 0);
 	ck_assert_uint_eq(tr.nopts, 2);

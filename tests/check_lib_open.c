@@ -134,26 +134,30 @@ START_TEST(handshake_flags_isns_and_seq_ack_arithmetic)
 	for (int i = 0; i < 2; i++) {
 		const struct trace_event *s = i ? synack : syn;
 		ck_assert_int_ge(s->u.seg.opt, 0);
-		const struct segment_options *o = &r.tr.opts[s->u.seg.opt];
-		ck_assert(o->present & SEGOPT_MSS);
-		ck_assert(o->present & SEGOPT_WSCALE);
-		ck_assert(o->present & SEGOPT_SACK_PERM);
-		ck_assert_uint_eq(o->mss, 1460);
-		ck_assert_uint_eq(o->wscale, 7);
+		struct segment_options o;
+		trace_options(&r.tr, s, &o);
+		ck_assert(o.present & SEGOPT_MSS);
+		ck_assert(o.present & SEGOPT_WSCALE);
+		ck_assert(o.present & SEGOPT_SACK_PERM);
+		ck_assert_uint_eq(o.mss, 1460);
+		ck_assert_uint_eq(o.wscale, 7);
 		ck_assert_uint_eq(s->u.seg.win, 64240);
-		ck_assert(o->present & SEGOPT_TIMESTAMP);
+		ck_assert(o.present & SEGOPT_TIMESTAMP);
 	}
 	/* SYN-only options stay in the SYNs: the ACK keeps only the
 	 * timestamps both sides agreed on, echoing the server's TSval. */
 	ck_assert_int_ge(ack->u.seg.opt, 0);
-	const struct segment_options *ao = &r.tr.opts[ack->u.seg.opt];
-	ck_assert_uint_eq(ao->present, SEGOPT_TIMESTAMP);
-	ck_assert_uint_eq(ao->ts_ecr, r.tr.opts[synack->u.seg.opt].ts_val);
+	struct segment_options ao, so;
+	trace_options(&r.tr, ack, &ao);
+	trace_options(&r.tr, synack, &so);
+	ck_assert_uint_eq(ao.present, SEGOPT_TIMESTAMP);
+	ck_assert_uint_eq(ao.ts_ecr, so.ts_val);
 	/* ... and so does every later segment (12 bytes of each one). */
 	for (int i = 0; i < 2; i++) {
 		const struct trace_event *s = i ? dack : data;
 		ck_assert_int_ge(s->u.seg.opt, 0);
-		ck_assert_uint_eq(r.tr.opts[s->u.seg.opt].present, SEGOPT_TIMESTAMP);
+		trace_options(&r.tr, s, &so);
+		ck_assert_uint_eq(so.present, SEGOPT_TIMESTAMP);
 	}
 
 	/* The flags on screen: P. is PSH+ACK on the data segment; the
@@ -173,7 +177,8 @@ START_TEST(handshake_flags_isns_and_seq_ack_arithmetic)
 	run_scenario_with(&r, "handshake", "textbook", NULL, true);
 	syn = nth_segment(&r.tr, 1);
 	ck_assert_int_ge(syn->u.seg.opt, 0);
-	ck_assert(!(r.tr.opts[syn->u.seg.opt].present & SEGOPT_TIMESTAMP));
+	trace_options(&r.tr, syn, &so);
+	ck_assert(!(so.present & SEGOPT_TIMESTAMP));
 	run_free(&r);
 }
 END_TEST

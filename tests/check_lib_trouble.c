@@ -338,11 +338,12 @@ START_TEST(syn_cookies_keep_no_state_and_client_connects)
 	 * window scaling and SACK: the client's choices ride in the low
 	 * bits of its TSval (scale 7, SACK bit 0x10) and come back as TSecr. */
 	ck_assert_int_ge(e->u.seg.opt, 0);
-	const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
-	ck_assert(o->present & SEGOPT_MSS);
-	ck_assert(o->present & SEGOPT_TIMESTAMP);
-	ck_assert(o->present & SEGOPT_WSCALE);
-	ck_assert_uint_eq(o->ts_val & 0x1f, 0x10 | 7);
+	struct segment_options o;
+	trace_options(&r.tr, e, &o);
+	ck_assert(o.present & SEGOPT_MSS);
+	ck_assert(o.present & SEGOPT_TIMESTAMP);
+	ck_assert(o.present & SEGOPT_WSCALE);
+	ck_assert_uint_eq(o.ts_val & 0x1f, 0x10 | 7);
 	/* No half-open entry for the client: its final ACK alone rebuilds
 	 * the connection, LISTEN -> ESTABLISHED. */
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, c, buf, sizeof buf),
@@ -442,14 +443,12 @@ END_TEST
 
 /* ---- fast-open ---- */
 
-/* The TFO option of a segment event, or NULL if it has none. */
-static const struct segment_options *tfo_opt(const struct trace *tr,
-    const struct trace_event *e)
+/* Whether a segment event has the TFO option; its options in *o. */
+static bool tfo_opt(const struct trace *tr, const struct trace_event *e,
+    struct segment_options *o)
 {
-	if (e->u.seg.opt < 0)
-		return NULL;
-	const struct segment_options *o = &tr->opts[e->u.seg.opt];
-	return o->present & SEGOPT_TFO ? o : NULL;
+	trace_options(tr, e, o);
+	return o->present & SEGOPT_TFO;
 }
 
 START_TEST(fast_open_cookie_then_data_in_syn)
@@ -465,12 +464,12 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	long syn1 = find_conn_segment(&r.tr, -1, c1, SIDE_CLIENT, "S");
 	const struct trace_event *s1 = seg_at(&r.tr, syn1);
 	ck_assert_uint_eq(s1->u.seg.len, 0);
-	ck_assert_ptr_nonnull(tfo_opt(&r.tr, s1));
-	ck_assert_uint_eq(tfo_opt(&r.tr, s1)->tfo_len, 0);
+	struct segment_options cookie, sent;
+	ck_assert(tfo_opt(&r.tr, s1, &cookie));
+	ck_assert_uint_eq(cookie.tfo_len, 0);
 	long sa1 = find_conn_segment(&r.tr, syn1, c1, SIDE_SERVER, "S.");
-	const struct segment_options *cookie = tfo_opt(&r.tr, seg_at(&r.tr, sa1));
-	ck_assert_ptr_nonnull(cookie);
-	ck_assert_uint_gt(cookie->tfo_len, 0);
+	ck_assert(tfo_opt(&r.tr, seg_at(&r.tr, sa1), &cookie));
+	ck_assert_uint_gt(cookie.tfo_len, 0);
 	long d1 = find_conn_segment(&r.tr, sa1, c1, SIDE_CLIENT, "P.");
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, seg_at(&r.tr, d1)), 1);
 	ck_assert_uint_eq(seg_at(&r.tr, d1)->u.seg.len, 100);
@@ -480,10 +479,9 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	const struct trace_event *s2 = seg_at(&r.tr, syn2);
 	ck_assert_uint_eq(s2->u.seg.len, 100);
 	ck_assert(s2->u.seg.notes & NOTE_TFO_DATA);
-	const struct segment_options *sent = tfo_opt(&r.tr, s2);
-	ck_assert_ptr_nonnull(sent);
-	ck_assert_uint_eq(sent->tfo_len, cookie->tfo_len);
-	ck_assert(memcmp(sent->tfo_cookie, cookie->tfo_cookie, cookie->tfo_len) == 0);
+	ck_assert(tfo_opt(&r.tr, s2, &sent));
+	ck_assert_uint_eq(sent.tfo_len, cookie.tfo_len);
+	ck_assert(memcmp(sent.tfo_cookie, cookie.tfo_cookie, cookie.tfo_len) == 0);
 	/* The SYN-ACK acknowledges the SYN and the data. */
 	long sa2 = find_conn_segment(&r.tr, syn2, c2, SIDE_SERVER, "S.");
 	ck_assert_uint_eq(seg_at(&r.tr, sa2)->u.seg.ack, s2->u.seg.seq + 101);
@@ -523,8 +521,9 @@ START_TEST(fast_open_needs_the_server_bit)
 	static const char *const sets[] = { "fastopen=1", NULL };
 	run_scenario_with(&r, "fast-open", NULL, sets, true);
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_CLIENT, NULL, NOTE_TFO_DATA), 0);
+	struct segment_options o;
 	for (long i = -1; (i = find_segment(&r.tr, i, SIDE_SERVER, "S.")) >= 0;)
-		ck_assert_ptr_null(tfo_opt(&r.tr, &r.tr.ev[i]));
+		ck_assert(!tfo_opt(&r.tr, &r.tr.ev[i], &o));
 	int c2 = conn_of_port(&r.tr, 49153);
 	long rd = find_conn_app(&r.tr, c2, SIDE_SERVER, APP_RECV, APP_OK);
 	long est = find_state(&r.tr, -1, SIDE_SERVER, TCP_ESTABLISHED);
@@ -548,9 +547,10 @@ START_TEST(syn_cookies_without_timestamps_lose_window_scale_and_sack)
 		const struct trace_event *e = &r.tr.ev[i];
 		if (e->type != TRACE_SEGMENT || !(e->u.seg.notes & NOTE_SYN_COOKIE))
 			continue;
-		const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
-		ck_assert(o->present & SEGOPT_MSS);
-		ck_assert(!(o->present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM |
+		struct segment_options o;
+		trace_options(&r.tr, e, &o);
+		ck_assert(o.present & SEGOPT_MSS);
+		ck_assert(!(o.present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM |
 		    SEGOPT_TIMESTAMP)));
 		seen = true;
 	}

@@ -246,6 +246,96 @@ START_TEST(test_numbering_options_rebuild)
 }
 END_TEST
 
+/* Option sets as trace_options() gives them back: what was present,
+ * every other field zero. */
+START_TEST(test_option_sets)
+{
+	struct trace tr;
+	struct segment s[6];
+	struct segment_options want[6], got;
+	int opt[6], newid[4] = { 0, 1, 0, 1 };
+
+	for (int i = 0; i < 6; i++) {
+		s[i] = mkseg(SEG_ACK, 1, 1, 0);
+		/* Fields of options not present must not count. */
+		s[i].opt.mss = 1000;
+		s[i].opt.ts_val = 5;
+		s[i].opt.nsack = 2;
+		s[i].opt.tfo_len = 3;
+		memset(&want[i], 0, sizeof want[i]);
+	}
+	/* A SYN's without timestamps: shared. */
+	s[0].opt.present = want[0].present = SEGOPT_MSS | SEGOPT_WSCALE |
+	    SEGOPT_SACK_PERM;
+	s[0].opt.mss = want[0].mss = 1460;
+	s[0].opt.wscale = want[0].wscale = 14;
+	/* SACK blocks with timestamps: kept each time. */
+	s[1].opt.present = want[1].present = SEGOPT_SACK | SEGOPT_TIMESTAMP;
+	s[1].opt.nsack = want[1].nsack = 3;
+	for (int b = 0; b < SEG_MAX_SACK; b++) {
+		s[1].opt.sack[b][0] = 100u * (unsigned)b + 1;
+		s[1].opt.sack[b][1] = 0xffffffffu - (unsigned)b;
+		if (b < 3) {
+			want[1].sack[b][0] = s[1].opt.sack[b][0];
+			want[1].sack[b][1] = s[1].opt.sack[b][1];
+		}
+	}
+	s[1].opt.ts_val = want[1].ts_val = 0xdeadbeef;
+	s[1].opt.ts_ecr = want[1].ts_ecr = 7;
+	/* A Fast Open cookie, and a cookie request. */
+	s[2].opt.present = want[2].present = SEGOPT_MSS | SEGOPT_TFO;
+	s[2].opt.mss = want[2].mss = 536;
+	s[2].opt.tfo_len = want[2].tfo_len = SEG_MAX_TFO_COOKIE;
+	for (int b = 0; b < SEG_MAX_TFO_COOKIE; b++)
+		s[2].opt.tfo_cookie[b] = want[2].tfo_cookie[b] = (uint8_t)(b + 200);
+	s[3].opt.present = want[3].present = SEGOPT_TFO;
+	s[3].opt.tfo_len = 0;
+	s[3].opt.tfo_cookie[0] = 9;
+	/* More blocks than are kept: the count stays as it was seen. */
+	s[4].opt.present = want[4].present = SEGOPT_SACK;
+	s[4].opt.nsack = want[4].nsack = SEG_MAX_SACK + 2;
+	memset(s[4].opt.sack, 0xab, sizeof s[4].opt.sack);
+	memset(want[4].sack, 0xab, sizeof want[4].sack);
+	s[5].opt.present = want[5].present = SEGOPT_TIMESTAMP;
+	want[5].ts_val = s[5].opt.ts_val;
+
+	trace_init(&tr);
+	for (int c = 0; c < 3; c++)
+		conn_v4(&tr);
+	for (int i = 0; i < 6; i++)
+		opt[i] = trace_add_segment(&tr, i, 1 + i % 3, SIDE_CLIENT, &s[i],
+		    i, 0)->u.seg.opt;
+	for (int i = 0; i < 6; i++) {
+		trace_options(&tr, &tr.ev[i], &got);
+		ck_assert_msg(memcmp(&got, &want[i], sizeof got) == 0, "set %d", i);
+	}
+	/* Equal sets without a timestamp share one; with one, they do not. */
+	ck_assert_int_eq(trace_add_segment(&tr, 6, 1, SIDE_SERVER, &s[0], 6,
+	    0)->u.seg.opt, opt[0]);
+	ck_assert_int_eq(trace_add_segment(&tr, 7, 2, SIDE_SERVER, &s[3], 7,
+	    0)->u.seg.opt, opt[3]);
+	ck_assert_int_eq(trace_add_segment(&tr, 8, 3, SIDE_SERVER, &s[1], 8,
+	    0)->u.seg.opt, 6);
+	ck_assert_uint_eq(tr.nopts, 7);
+	/* Letting connection 2 go moves the others' sets down intact. */
+	trace_forget_conns(&tr, newid);
+	ck_assert_uint_eq(tr.nev, 6);
+	ck_assert_uint_eq(tr.nopts, 5);
+	for (size_t i = 0; i < tr.nev; i++) {
+		int k = tr.ev[i].n == 9 ? 1 : (int)tr.ev[i].n - 1;
+
+		trace_options(&tr, &tr.ev[i], &got);
+		ck_assert_msg(memcmp(&got, &want[k % 6], sizeof got) == 0,
+		    "segment %u", (unsigned)tr.ev[i].n);
+	}
+	/* The table still finds the shared set where it went. */
+	ck_assert_int_eq(trace_add_segment(&tr, 9, 1, SIDE_SERVER, &s[0], 9,
+	    0)->u.seg.opt, tr.ev[0].u.seg.opt);
+	ck_assert_uint_eq(tr.nopts, 5);
+	trace_free(&tr);
+}
+END_TEST
+
 START_TEST(test_many_events_and_narration_copies)
 {
 	struct trace tr;
@@ -1250,6 +1340,7 @@ Suite *trace_suite(void)
 	tcase_add_test(model, test_rel_midstream);
 	tcase_add_test(model, test_rel_syn_after_midstream_and_retransmit);
 	tcase_add_test(model, test_numbering_options_rebuild);
+	tcase_add_test(model, test_option_sets);
 	tcase_add_test(model, test_many_events_and_narration_copies);
 	tcase_add_test(model, test_event_packing);
 	tcase_add_test(model, test_pooled_narration);

@@ -729,7 +729,8 @@ static int view_open_conn(struct view *v, size_t row)
 	free(newid);
 	v->sub.nev = v->sub.capev = nev;
 	v->sub.nconns = v->sub.capconns = (size_t)n;
-	v->sub.opts = cap->opts;
+	v->sub.optbuf = cap->optbuf;
+	v->sub.opt_at = cap->opt_at;
 	v->sub.nopts = cap->nopts;
 	v->sub.pool = cap->pool;
 	v->sub.npool = cap->npool;
