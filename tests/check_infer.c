@@ -808,6 +808,39 @@ START_TEST(test_forget)
 }
 END_TEST
 
+/* Letting connections go while segments of theirs wait for evidence
+ * (the receiver's queue) leaves the others' waiting segments alone. */
+START_TEST(test_forget_waiting)
+{
+	struct cap c;
+	struct conntrack_limits lim = { .max_conns = 8 };
+	char a[64];
+	size_t n;
+
+	cap_open(&c, &lim);
+	/* Each SYN waits for the server's answer. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(a, sizeof a, "10.0.0.1:%d", 40000 + i);
+		add(&c, i * SEC, sg(a, SRV, "S", 100, 0, 0));
+	}
+	n = c.tr.nconns;
+	ck_assert_uint_le(n, 9);
+	for (size_t k = 0; k < n; k++) {
+		endpoint_str(&c.tr.conns[k].ep[SIDE_CLIENT], a, sizeof a);
+		add(&c, 50 * SEC, sg(SRV, a, "S.", 500, 101, 0));
+		add(&c, 51 * SEC, sg(a, SRV, ".", 101, 501, 0));
+	}
+	ck_assert_uint_eq(c.tr.nconns, n);
+	for (size_t k = 1; k <= n; k++) {
+		ck_assert_str_eq(path(&c, (int)k, SIDE_CLIENT), "CLOSED SYN_SENT "
+		    "ESTABLISHED");
+		ck_assert_str_eq(path(&c, (int)k, SIDE_SERVER), "LISTEN SYN_RCVD "
+		    "ESTABLISHED");
+	}
+	cap_close(&c);
+}
+END_TEST
+
 /* ---- Every lesson, as its receivers saw it ---- */
 
 struct arrival {
@@ -1108,6 +1141,7 @@ Suite *infer_suite(void)
 	tcase_add_test(tc, test_syn_cookie);
 	tcase_add_test(tc, test_flood_summary);
 	tcase_add_test(tc, test_forget);
+	tcase_add_test(tc, test_forget_waiting);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lessons");
