@@ -121,7 +121,7 @@ static int cs_save(void *ctx, const int *conn, size_t n, const char *what,
 		const struct trace_event *e = &tr->ev[i];
 		if (e->type == TRACE_SEGMENT && e->conn > 0 &&
 		    (size_t)e->conn <= tr->nconns && want[e->conn])
-			seg[nseg++] = e->u.seg.n;
+			seg[nseg++] = e->n;
 	}
 	if (cs_new_name(cs, what, path, sizeof path) < 0) {
 		snprintf(msg, msglen, _("Cannot find a free file name for "

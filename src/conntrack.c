@@ -173,6 +173,9 @@ struct conntrack *conntrack_new(struct trace *tr,
 	ct->tr = tr;
 	if (lim != NULL)
 		ct->lim = *lim;
+	/* Passing this bound makes room before the trace is full. */
+	if (ct->lim.max_conns == 0 || ct->lim.max_conns > TRACE_CONN_MAX - 1)
+		ct->lim.max_conns = TRACE_CONN_MAX - 1;
 	ct->next_packets = ct->lim.max_packets;
 	ct->next_conns = ct->lim.max_conns;
 	ct_rebuild(ct, 1024);
@@ -296,7 +299,7 @@ static int ct_let_go(struct conntrack *ct, int current)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t id = 1; id <= n; id++) {
 			if ((!ct->lim.max_packets || packets <= want_p) &&
-			    (!ct->lim.max_conns || conns <= want_c))
+			    conns <= want_c)
 				break;
 			if (newid[id] == 0 || (int)id == ct->pinned ||
 			    (int)id == current ||
@@ -381,7 +384,7 @@ int conntrack_add(struct conntrack *ct, int64_t t_us,
 	ct->kept++;
 
 	if ((ct->lim.max_packets && ct->kept > ct->next_packets) ||
-	    (ct->lim.max_conns && ct->tr->nconns > ct->next_conns))
+	    ct->tr->nconns > ct->next_conns)
 		id = ct_let_go(ct, id);
 	return id;
 }

@@ -35,11 +35,13 @@
 #include "trace.h"
 
 /*
- * Memory bounds; 0 means no limit.  When a bound is passed, connections
- * are let go until the trace is a quarter below it: finished ones first,
- * oldest first, then unfinished ones, oldest first; never the pinned
- * one nor the one the newest packet belongs to.  Connections that stay
- * are renumbered (see trace_forget_conns()).
+ * Memory bounds; 0 means no limit, except that a trace holds at most
+ * TRACE_CONN_MAX connections: a max_conns of 0 or more than that counts
+ * as TRACE_CONN_MAX - 1.  When a bound is passed, connections are let go
+ * until the trace is a quarter below it: finished ones first, oldest
+ * first, then unfinished ones, oldest first; never the pinned one nor
+ * the one the newest packet belongs to.  Connections that stay are
+ * renumbered (see trace_forget_conns()).
  */
 struct conntrack_limits {
 	size_t max_packets;

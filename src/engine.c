@@ -944,7 +944,7 @@ static void attack_send(struct engine *e, struct segment *seg, int dir)
 	int conn = conn_between(e, &seg->src, &seg->dst, &side);
 	int64_t arrive = e->now + e->prof.delay[dir];
 	uint32_t n = trace_add_segment(e->tr, e->now, conn, side, seg, arrive,
-	    NOTE_FORGED)->u.seg.n;
+	    NOTE_FORGED)->n;
 	if (!e->deliver)
 		return;
 	struct event ev = {

@@ -4,7 +4,8 @@
  * Per connection, a record per side holds what its segments showed (its
  * ISN, FIN, the highest seq sent and ACK sent or received, its window)
  * and its inferred state, plus a short queue of the peer's segments
- * whose effect on it waits for evidence (infer.h).  Inferred timeouts
+ * whose effect on it waits for evidence (infer.h), from a pool that
+ * only the sides with segments waiting hold a place in.  Inferred timeouts
  * wait in a binary heap of deadlines; one that no longer holds is
  * recognised by the connection's generation, which every segment and
  * every state change bumps.
@@ -22,10 +23,17 @@
 #define INF_SERIES_STEP 10000	/* us: the first step of a listener's series */
 #define INF_DEFAULT_WINDOW 65535
 
-/* A peer's segment on its way to a side, its effect not yet shown. */
+/* A peer's segment on its way to a side, its effect not yet shown.
+ * Its length fits 24 bits, as a trace event's does (TRACE_LEN_MAX). */
 struct inf_item {
-	uint32_t seq, end, ack;
-	uint8_t flags;
+	uint32_t seq, ack;
+	uint32_t len : 24;
+	uint32_t flags : 8;
+};
+
+/* A side's segments waiting (inf_side.queue). */
+struct inf_queue {
+	struct inf_item q[INF_QMAX];	/* the peer's, in capture order */
 };
 
 /* What a side's next pure ACK answers. */
@@ -47,8 +55,16 @@ enum {
 	SAID_HALF_CLOSE = 1 << 11,
 };
 
+/*
+ * A capture keeps one of these per side of every connection, so they are
+ * packed (96 bytes; the connection's record 224): the flags are bits,
+ * the last length shares a word with the last flags, and the queue,
+ * empty nearly all the time, is one of infer.queues while it is not.
+ */
 struct inf_side {
-	struct inf_item q[INF_QMAX];	/* the peer's, in capture order */
+	int64_t t_state;		/* when it entered its state */
+	int64_t rtx_t, rtx_gap;		/* rtx_seq's last sending, backoff */
+	int64_t probe_t, probe_gap;	/* the last keepalive, the interval */
 	uint32_t iss;			/* valid once syn */
 	uint32_t fin_end;		/* after its FIN; valid once fin */
 	uint32_t snd_nxt;		/* the highest seq + length it sent */
@@ -56,35 +72,39 @@ struct inf_side {
 	uint32_t ack_max;		/* the highest ACK it sent */
 	uint32_t rcv_nxt;		/* what it received in order, as seen */
 	uint32_t rtx_seq;		/* the segment it may send again */
-	uint32_t l_seq, l_ack, l_len;	/* its last segment */
-	int64_t t_state;		/* when it entered its state */
-	int64_t rtx_t, rtx_gap;		/* rtx_seq's last sending, backoff */
+	uint32_t l_seq, l_ack;		/* its last segment ... */
+	uint32_t l_len : 24;
+	uint32_t l_flags : 8;
+	uint32_t queue;			/* 1-based in infer.queues while nq > 0 */
 	uint16_t l_win;
 	uint16_t said;
-	uint8_t l_flags;
 	uint8_t state;			/* enum tcp_state, once known */
 	uint8_t nq, expect;
 	uint8_t nprobes;		/* keepalive probes in a row */
-	int64_t probe_t, probe_gap;	/* the last one, and the interval */
 	uint8_t wscale_offer;		/* the shift its SYN offered */
 	uint8_t wshift;			/* its windows' shift: both offered */
-	bool known;			/* state known (else it shows later) */
-	bool passive;			/* born from a listener */
-	bool sent, syn, synack_sent, fin, ack_seen, una_known, rcv_known;
-	bool own_rst;			/* closed by a RST in its name */
-	bool wscale;			/* its SYN offered window scaling */
+	bool known : 1;			/* state known (else it shows later) */
+	bool passive : 1;		/* born from a listener */
+	bool sent : 1, syn : 1, synack_sent : 1, fin : 1, ack_seen : 1;
+	bool una_known : 1, rcv_known : 1;
+	bool own_rst : 1;		/* closed by a RST in its name */
+	bool wscale : 1;		/* its SYN offered window scaling */
 };
 
 struct inf_conn {
 	struct inf_side s[2];
+	int64_t synack_t, t_last;
 	uint32_t gen;
 	uint32_t synack_n;		/* the server's first SYN-ACK */
-	int64_t synack_t, t_last;
-	bool started;			/* a first segment was seen */
-	bool completed;			/* its handshake completed */
-	bool cookie;			/* its SYN-ACK was a SYN cookie */
-	bool entry_rtx;			/* its SYN_RCVD entry retransmitted */
+	bool started : 1;		/* a first segment was seen */
+	bool completed : 1;		/* its handshake completed */
+	bool cookie : 1;		/* its SYN-ACK was a SYN cookie */
+	bool entry_rtx : 1;		/* its SYN_RCVD entry retransmitted */
 };
+
+/* What the comment above promises.  (C99 has no static assertion; a
+ * negative array size stops the build.) */
+extern char inf_check_conn_size[sizeof (struct inf_conn) <= 224 ? 1 : -1];
 
 enum { DL_GIVE_UP, DL_COOKIE };
 
@@ -113,6 +133,10 @@ struct infer {
 	size_t capl;
 	uint32_t *lslot;		/* listener indices by endpoint; 0 empty */
 	size_t nlslot;
+	struct inf_queue *queues;	/* of the sides with segments waiting */
+	size_t nqueues, capqueues;
+	uint32_t *qfree;		/* queues no side has, 1-based */
+	size_t nqfree;
 	struct infer_narr_memo narr;	/* sentences already in the pool */
 };
 
@@ -146,6 +170,8 @@ void infer_free(struct infer *inf)
 	free(inf->heap);
 	free(inf->l);
 	free(inf->lslot);
+	free(inf->queues);
+	free(inf->qfree);
 	free(inf);
 }
 
@@ -203,6 +229,59 @@ static struct inf_deadline dl_pop(struct infer *inf)
 	inf->heap[0] = inf->heap[--inf->nheap];
 	dl_down(inf, 0);
 	return d;
+}
+
+/* ---- Queues of segments waiting for evidence ---- */
+
+static uint32_t inf_item_end(const struct inf_item *it)
+{
+	return it->seq + it->len + !!(it->flags & SEG_SYN) +
+	    !!(it->flags & SEG_FIN);
+}
+
+/* Side x's queue; it has one while nq > 0. */
+static struct inf_item *inf_q(const struct infer *inf,
+    const struct inf_side *x)
+{
+	return inf->queues[x->queue - 1].q;
+}
+
+/* Side x is about to queue a segment: a queue if it has none. */
+static void inf_q_open(struct infer *inf, struct inf_side *x)
+{
+	if (x->queue != 0)
+		return;
+	if (inf->nqfree > 0) {
+		x->queue = inf->qfree[--inf->nqfree];
+		return;
+	}
+	if (inf->nqueues == inf->capqueues) {
+		inf->capqueues = inf->capqueues ? inf->capqueues * 2 : 64;
+		inf->queues = inf_alloc(inf->queues, inf->capqueues,
+		    sizeof *inf->queues);
+		inf->qfree = inf_alloc(inf->qfree, inf->capqueues,
+		    sizeof *inf->qfree);
+	}
+	x->queue = (uint32_t)++inf->nqueues;
+}
+
+/* Side x's queue is empty: another side may have it. */
+static void inf_q_close(struct infer *inf, struct inf_side *x)
+{
+	if (x->nq > 0 || x->queue == 0)
+		return;
+	inf->qfree[inf->nqfree++] = x->queue;
+	x->queue = 0;
+}
+
+/* The head of side x's queue goes. */
+static struct inf_item inf_q_pop(struct infer *inf, struct inf_side *x)
+{
+	struct inf_item *q = inf_q(inf, x), head = q[0];
+
+	memmove(&q[0], &q[1], --x->nq * sizeof q[0]);
+	inf_q_close(inf, x);
+	return head;
 }
 
 /* ---- Listeners ---- */
@@ -543,10 +622,12 @@ static bool inf_needs_evidence(const struct inf_item *it)
 	return (it->flags & (SEG_SYN | SEG_FIN)) != 0;
 }
 
-static bool inf_queued_synack(const struct inf_side *x)
+static bool inf_queued_synack(const struct infer *inf,
+    const struct inf_side *x)
 {
 	for (int i = 0; i < x->nq; i++) {
-		if ((x->q[i].flags & (SEG_SYN | SEG_ACK)) == (SEG_SYN | SEG_ACK))
+		if ((inf_q(inf, x)[i].flags & (SEG_SYN | SEG_ACK)) ==
+		    (SEG_SYN | SEG_ACK))
 			return true;
 	}
 	return false;
@@ -560,10 +641,11 @@ static void inf_evidence(struct infer *inf, struct inf_conn *c, int conn,
 	struct inf_side *x = &c->s[side];
 
 	while (x->nq > 0) {
-		struct inf_item it = x->q[0];
+		struct inf_item it = inf_q(inf, x)[0];
 
 		if (inf_needs_evidence(&it)) {
-			if (!(seg->flags & SEG_ACK) || seq_lt(seg->ack, it.end))
+			if (!(seg->flags & SEG_ACK) ||
+			    seq_lt(seg->ack, inf_item_end(&it)))
 				break;
 			/* A side that still sends SYN has not seen the
 			 * peer's SYN-ACK (crossing SYN-ACKs of a simultaneous
@@ -572,13 +654,13 @@ static void inf_evidence(struct infer *inf, struct inf_conn *c, int conn,
 			    (seg->flags & SEG_SYN))
 				break;
 		}
-		memmove(&x->q[0], &x->q[1], --x->nq * sizeof x->q[0]);
+		inf_q_pop(inf, x);
 		/* A side in SYN_SENT that answers with a bare ACK met a
 		 * SYN-ACK, not the SYN before it: that SYN never got there
 		 * (else it would have answered with a SYN-ACK). */
 		if ((it.flags & (SEG_SYN | SEG_ACK)) == SEG_SYN &&
 		    x->state == TCP_SYN_SENT && !(seg->flags & SEG_SYN) &&
-		    inf_queued_synack(x))
+		    inf_queued_synack(inf, x))
 			continue;
 		inf_apply(inf, c, conn, side, &it, seg, t, notes);
 	}
@@ -591,6 +673,7 @@ static void inf_rcv_rst(struct infer *inf, struct inf_conn *c, int conn,
 	struct inf_side *x = &c->s[r];
 
 	x->nq = 0;
+	inf_q_close(inf, x);
 	if (!x->known)
 		return;
 	switch (x->state) {
@@ -631,8 +714,8 @@ static void inf_deliver(struct infer *inf, struct inf_conn *c, int conn,
 {
 	struct inf_side *x = &c->s[r];
 	struct inf_item it = {
-		.seq = seg->seq, .end = seg->seq + segment_seqlen(seg),
-		.ack = seg->ack, .flags = seg->flags,
+		.seq = seg->seq, .ack = seg->ack, .len = seg->len,
+		.flags = seg->flags,
 	};
 
 	if (seg->flags & SEG_RST) {
@@ -649,17 +732,18 @@ static void inf_deliver(struct infer *inf, struct inf_conn *c, int conn,
 	}
 	/* A retransmission of what already waits adds nothing. */
 	for (int i = 0; i < x->nq; i++) {
-		if (x->q[i].seq == it.seq && x->q[i].end == it.end &&
-		    x->q[i].flags == it.flags)
+		const struct inf_item *q = &inf_q(inf, x)[i];
+
+		if (q->seq == it.seq && q->len == it.len && q->flags == it.flags)
 			return;
 	}
 	if (x->nq == INF_QMAX) {
-		struct inf_item head = x->q[0];
+		struct inf_item head = inf_q_pop(inf, x);
 
-		memmove(&x->q[0], &x->q[1], --x->nq * sizeof x->q[0]);
 		inf_apply(inf, c, conn, r, &head, NULL, t, notes);
 	}
-	x->q[x->nq++] = it;
+	inf_q_open(inf, x);
+	inf_q(inf, x)[x->nq++] = it;
 }
 
 /* ---- Sending ---- */
@@ -1022,7 +1106,7 @@ void infer_segment(struct infer *inf, size_t index)
 	const struct trace_event *e = &tr->ev[index];
 	struct segment seg;
 	struct inf_conn *c;
-	uint32_t n = e->u.seg.n, notes;
+	uint32_t n = e->n, notes;
 	int64_t t = e->t;
 	int conn = e->conn, s = e->side;
 	bool rtx, synack_first;
@@ -1175,8 +1259,15 @@ void infer_forget(struct infer *inf, const int *newid, size_t oldn)
 	size_t nc = 0, nheap = 0;
 
 	for (size_t id = 1; id <= oldn && id <= inf->nc; id++) {
-		if (newid[id] == 0)
+		if (newid[id] == 0) {
+			/* Its queues, if any, go back (records before it
+			 * moved only to lower places). */
+			for (int s = 0; s < 2; s++) {
+				inf->c[id - 1].s[s].nq = 0;
+				inf_q_close(inf, &inf->c[id - 1].s[s]);
+			}
 			continue;
+		}
 		inf->c[newid[id] - 1] = inf->c[id - 1];
 		nc = (size_t)newid[id];
 	}

@@ -61,6 +61,11 @@
  * with TRACE_FLOOD_MIN or more connections that never completed are
  * floods (infer_finish() decides), and the views summarise them.
  *
+ * Memory: inference keeps a record of 224 bytes per connection, and adds
+ * to the trace a state event per inferred transition, whose sentence
+ * rides in it (trace_add_narration_pooled()); a sentence about a note
+ * takes an event of its own.
+ *
  * Order of calls: infer_new() on the trace that conntrack fills; for
  * every captured segment, infer_advance() with its (relative) time
  * before its event is appended, infer_segment() right after;

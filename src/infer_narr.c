@@ -395,21 +395,19 @@ static void narr_fill(char *out, size_t len, const char *t, int lang,
 void infer_narrate(struct trace *tr, struct infer_narr_memo *memo, int64_t t,
     int conn, int side, enum infer_narr id, const char *num)
 {
-	const char **said = memo->text[id][side == SIDE_SERVER];
-	const struct trace_event *e;
-	char text[2][1024];
+	uint32_t *said = memo->text[id][side == SIDE_SERVER], pooled[2];
+	char text[1024];
 
-	if (num == NULL && said[0] != NULL) {
-		trace_add_narration_shared(tr, t, conn, side, said[0], said[1]);
+	if (num == NULL && said[0] != 0) {
+		trace_add_narration_pooled(tr, t, conn, side, said[0], said[1]);
 		return;
 	}
-	for (int lang = 0; lang < 2; lang++)
-		narr_fill(text[lang], sizeof text[lang], narr_text[id][lang], lang,
+	for (int lang = 0; lang < 2; lang++) {
+		narr_fill(text, sizeof text, narr_text[id][lang], lang,
 		    side == SIDE_SERVER, num);
-	trace_add_narration_pooled(tr, t, conn, side, text[0], text[1]);
-	e = &tr->ev[tr->nev - 1];
-	if (num == NULL) {
-		said[0] = e->u.narr.text[0];
-		said[1] = e->u.narr.text[1];
+		pooled[lang] = trace_pool(tr, text);
+		if (num == NULL)
+			said[lang] = pooled[lang];
 	}
+	trace_add_narration_pooled(tr, t, conn, side, pooled[0], pooled[1]);
 }

@@ -71,13 +71,14 @@ int infer_narr_transition(enum tcp_state from, enum tcp_state to,
     const char *cause);
 
 /*
- * The texts of the sentences without a number, once made, in the
- * trace's pool: a capture says the same few thousands of times, and
- * filling and pooling each again would cost more than the rest of the
- * inference.  Zeroed with the infer record; valid while its trace is.
+ * The texts of the sentences without a number, once made: their indexes
+ * in the trace's pool (trace_pool()), 0 before.  A capture says the same
+ * few thousands of times, and filling and pooling each again would cost
+ * more than the rest of the inference.  Zeroed with the infer record;
+ * valid while its trace is.
  */
 struct infer_narr_memo {
-	const char *text[NARR_COUNT][2][2];	/* [id][side][lang] */
+	uint32_t text[NARR_COUNT][2][2];	/* [id][side][lang] */
 };
 
 /* Append narration `id` about `side` at time t; `num` fills the

@@ -699,8 +699,8 @@ static bool layout_timers(struct layout *l)
 		int side = e->side;
 		size_t key;
 
-		if (e->type != TRACE_TIMER || e->conn < 0 ||
-		    (size_t)e->conn > tr->nconns || side > SIDE_SERVER ||
+		if (e->type != TRACE_TIMER || (size_t)e->conn > tr->nconns ||
+		    side > SIDE_SERVER ||
 		    e->u.timer.timer >= TIMER_NKINDS)
 			continue;
 		key = ((size_t)e->conn * 2 + (size_t)side) * TIMER_NKINDS +
@@ -853,9 +853,8 @@ static bool layout_pack(struct layout *l, int64_t gap)
 		const struct trace_event *e = &tr->ev[l->segs[j].ev];
 
 		/* Zero delay or an unknown arrival: the whole arrow on one row. */
-		if (!e->u.seg.lost && e->u.seg.t_arrived != TRACE_T_NONE &&
-		    e->u.seg.t_arrived > e->t) {
-			arr[narr].t = e->u.seg.t_arrived;
+		if (!e->u.seg.lost && e->u.seg.delay > 0) {
+			arr[narr].t = trace_arrival(e);
 			arr[narr++].seg = j;
 		}
 	}
@@ -902,8 +901,8 @@ struct layout *layout_build(const struct trace *tr, const struct layout_opts *o)
 		if (e->type != TRACE_SEGMENT)
 			continue;
 		l->nsegs++;
-		if (!e->u.seg.lost && e->u.seg.t_arrived > tmax)
-			tmax = e->u.seg.t_arrived;
+		if (!e->u.seg.lost && trace_arrival(e) > tmax)
+			tmax = trace_arrival(e);
 	}
 	l->erow = calloc(tr->nev + 1, sizeof *l->erow);
 	l->segs = calloc(l->nsegs + 1, sizeof *l->segs);
@@ -1163,7 +1162,7 @@ static void frame_seg(struct layout_frame *f, const struct layout_seg *s)
 	const struct layout *l = f->l;
 	const struct trace_event *e = &l->tr->ev[s->ev];
 	int role = layout_dir(e) ? ROLE_ARROW_S2C : ROLE_ARROW_C2S;
-	int64_t t1 = e->u.seg.t_arrived;
+	int64_t t1 = trace_arrival(e);
 	struct frame_run a;
 
 	a.s = s;

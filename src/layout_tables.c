@@ -74,8 +74,7 @@ static void table_segment(const struct trace *tr, const struct trace_event *e,
 		sc[s].rcvd = true;
 	}
 
-	if (e->u.seg.lost || e->u.seg.t_arrived == TRACE_T_NONE ||
-	    e->u.seg.t_arrived > now)
+	if (e->u.seg.lost || trace_arrival(e) > now)
 		return;
 	/* It has arrived at the peer. */
 	if ((seg.flags & SEG_SYN) && !out[p].irs_known) {

@@ -569,17 +569,23 @@ static int capture_summary(const struct options *o,
  */
 static void print_summary(const struct trace *tr)
 {
-	size_t count[TRACE_NARRATION + 1] = { 0 }, floods = 0;
+	size_t count[TRACE_NARRATION + 1] = { 0 }, carried = 0, floods = 0;
 
-	for (size_t i = 0; i < tr->nev; i++)
+	/* Narration that a state event carries counts as an event of its
+	 * own, as the writers show it. */
+	for (size_t i = 0; i < tr->nev; i++) {
 		if (tr->ev[i].type <= TRACE_NARRATION)
 			count[tr->ev[i].type]++;
+		carried += tr->ev[i].type == TRACE_STATE &&
+		    trace_narrates(&tr->ev[i]);
+	}
 	for (size_t i = 0; i < tr->nlisteners; i++)
 		floods += tr->listeners[i].flood;
 	printf("connections %zu segments %zu states %zu timers %zu apps %zu "
 	    "narrations %zu events %zu floods %zu\n", tr->nconns,
 	    count[TRACE_SEGMENT], count[TRACE_STATE], count[TRACE_TIMER],
-	    count[TRACE_APP], count[TRACE_NARRATION], tr->nev, floods);
+	    count[TRACE_APP], count[TRACE_NARRATION] + carried,
+	    tr->nev + carried, floods);
 }
 
 /*

@@ -145,7 +145,7 @@ int player_drop_segment(struct player *p, uint32_t n, int64_t *branch)
 	for (at = 0; at < p->tr.nev && seg == NULL; at++) {
 		const struct trace_event *e = &p->tr.ev[at];
 
-		if (e->type == TRACE_SEGMENT && e->u.seg.n == n)
+		if (e->type == TRACE_SEGMENT && e->n == n)
 			seg = e;
 	}
 	if (seg == NULL || seg->u.seg.lost || (seg->u.seg.notes & NOTE_FORGED))
@@ -202,7 +202,7 @@ int player_drop_next(struct player *p, int side, int64_t t, int64_t *branch)
 
 		if (e->type == TRACE_SEGMENT && e->side == side && e->t > t &&
 		    !e->u.seg.lost && !(e->u.seg.notes & NOTE_FORGED))
-			return player_drop_segment(p, e->u.seg.n, branch);
+			return player_drop_segment(p, e->n, branch);
 	}
 	return -1;
 }

@@ -38,7 +38,7 @@ struct player *player_new(const struct scenario *sc, const struct profile *prof,
 const struct trace *player_trace(const struct player *p);
 
 /*
- * Lose segment number n (trace_event.u.seg.n) of the current trace and
+ * Lose segment number n (trace_event.n) of the current trace and
  * play again.  Returns 0, or -1 if there is no such segment, it is
  * already lost, or it was not sent by the client or server host (a
  * forged one).  On success *branch (if not NULL) is the segment's send

@@ -850,10 +850,10 @@ static int predict_accept(const struct trace *tr, size_t at, int64_t T,
 		const struct trace_event *e = &tr->ev[i];
 
 		if (e->type != TRACE_SEGMENT || e->conn != conn ||
-		    e->side == side || e->u.seg.lost || e->u.seg.t_arrived <= T)
+		    e->side == side || e->u.seg.lost || trace_arrival(e) <= T)
 			continue;
-		if (e->u.seg.t_arrived < ta) {
-			ta = e->u.seg.t_arrived;
+		if (trace_arrival(e) < ta) {
+			ta = trace_arrival(e);
 			s = (long)i;
 		}
 	}
@@ -864,7 +864,7 @@ static int predict_accept(const struct trace *tr, size_t at, int64_t T,
 
 		if (e->type == TRACE_SEGMENT && (long)i != s &&
 		    e->side != side && !e->u.seg.lost &&
-		    e->u.seg.t_arrived == ta)
+		    trace_arrival(e) == ta)
 			return -1;	/* another one arrives with it */
 		if (e->type == TRACE_TIMER && e->side == side && e->t == ta &&
 		    e->u.timer.action == TIMER_FIRED)

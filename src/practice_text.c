@@ -94,7 +94,11 @@ static int write_diagram(const struct practice_question *q, FILE *out,
 		    e->type == TRACE_STATE && e->side == q->side &&
 		    e->conn == q->conn))
 			continue;
-		part.ev[part.nev++] = *e;
+		part.ev[part.nev] = *e;
+		/* Nor the narration a state event carries. */
+		if (e->type == TRACE_STATE)
+			part.ev[part.nev].u.state.narr[0] = 0;
+		part.nev++;
 	}
 	part.summary[0] = part.summary[1] = NULL;
 	rc = trace_write_text(&part, out, &o);

@@ -120,9 +120,9 @@ static const struct key {
 	{ "wscale", K_INT, F(wscale), -1, 14, N_("window scale shift (-1: no option)") },
 	{ "sack_perm", K_BOOL, F(sack_perm), 0, 1, N_("announce SACK-permitted") },
 	{ "timestamps", K_BOOL, F(timestamps), 0, 1, N_("RFC 7323 timestamps (RTT samples even after a retransmission)") },
-	{ "delay", K_DELAY, 0, 0, 0, N_("one-way network delay, both directions") },
-	{ "delay_c2s", K_TIME, F(delay[0]), 0, 0, N_("one-way delay client to server") },
-	{ "delay_s2c", K_TIME, F(delay[1]), 0, 0, N_("one-way delay server to client") },
+	{ "delay", K_DELAY, 0, 0, PROFILE_DELAY_MAX, N_("one-way network delay, both directions") },
+	{ "delay_c2s", K_TIME, F(delay[0]), 0, PROFILE_DELAY_MAX, N_("one-way delay client to server") },
+	{ "delay_s2c", K_TIME, F(delay[1]), 0, PROFILE_DELAY_MAX, N_("one-way delay server to client") },
 #undef F
 };
 
@@ -208,6 +208,14 @@ int profile_set(struct profile *p, const char *assignment, struct tv_error *err)
 		/* A timer of 0 would fire again at the same instant forever. */
 		if (us < k->min) {
 			tv_error_set(err, "%s: at least 0.001 s, got '%s'", k->name, val);
+			return -1;
+		}
+		/* Only delays have a most (PROFILE_DELAY_MAX). */
+		if (k->max > 0 && us > k->max) {
+			char most[32];
+
+			tv_error_set(err, "%s: at most %s s, got '%s'", k->name,
+			    units_format_time(k->max, most, sizeof most), val);
 			return -1;
 		}
 		if (k->type == K_DELAY)

@@ -55,8 +55,14 @@ struct profile {
 	bool timestamps;		/* RFC 7323 timestamps (Linux: on) */
 
 	/* The network between the hosts, not a property of a TCP stack. */
-	int64_t delay[2];		/* one-way: [0] client->server, [1] back */
+	int64_t delay[2];		/* one-way: [0] client->server, [1] back;
+					   at most PROFILE_DELAY_MAX */
 };
+
+/* us: the longest one-way delay; with a scenario's own delays
+ * (SCEN_DELAY_MAX) a segment still arrives within what a trace event
+ * holds (TRACE_DELAY_MAX). */
+#define PROFILE_DELAY_MAX (30 * 60 * INT64_C(1000000))
 
 /* Fill p with "textbook" or "linux" ("host" gives linux; then call
  * profile_load_host).  -1 and err on an unknown name. */

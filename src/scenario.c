@@ -65,6 +65,7 @@ struct parser {
 	struct textfile_pos attack;	/* the first attacker step */
 	struct textfile_pos isn_use;	/* the first seq=client.isn+N ... */
 	int isn_side;			/* ... and which side's ISN it named */
+	int64_t delays;			/* of the `delay` lines so far */
 };
 
 void scenario_init(struct scenario *sc)
@@ -672,6 +673,14 @@ static int kw_fault(void *vp, int action)
 			    "'delay %s 3'", p->t.w[1].s);
 		if (word_time(p, 2, &f.delay) < 0)
 			return -1;
+		if (f.delay > SCEN_DELAY_MAX - p->delays) {
+			char most[32];
+
+			return fail(p, 2, "the delays add up to more than %s s, "
+			    "the most a segment may be held back",
+			    units_format_time(SCEN_DELAY_MAX, most, sizeof most));
+		}
+		p->delays += f.delay;
 	}
 	if (textfile_expect_end(&p->t, action == FAULT_DELAY ? 3 : 2) < 0)
 		return -1;

@@ -44,13 +44,18 @@ struct scen_step {
 
 enum scen_fault_action { FAULT_DROP, FAULT_DELAY };
 
+/* us: what a scenario's delays may add up to, since one segment may meet
+ * all of them (see PROFILE_DELAY_MAX). */
+#define SCEN_DELAY_MAX (30 * 60 * INT64_C(1000000))
+
 /* SIDE:KIND#N: the Nth segment of that kind sent by that side. */
 struct scen_fault {
 	uint8_t side;
 	uint8_t kind;		/* enum seg_kind */
 	uint8_t action;		/* enum scen_fault_action */
 	uint32_t nth;		/* 1-based */
-	int64_t delay;		/* extra delay for FAULT_DELAY */
+	int64_t delay;		/* extra delay for FAULT_DELAY; a scenario's
+				   add up to at most SCEN_DELAY_MAX */
 	int line;		/* 0 when from the command line */
 	int col;		/* of the descriptor; 0 from the command line */
 };

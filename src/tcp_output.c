@@ -10,6 +10,15 @@
 
 /* ---- The network ---- */
 
+/*
+ * A segment's arrival must fit its trace event: the one-way delay and
+ * every scripted delay that may meet it, together, stay within
+ * TRACE_DELAY_MAX.  (C99 has no static assertion; a negative array size
+ * stops the build.)
+ */
+extern char net_check_delay[PROFILE_DELAY_MAX + SCEN_DELAY_MAX <=
+    TRACE_DELAY_MAX ? 1 : -1];
+
 static bool fault_applies(struct engine *e, int host, enum seg_kind kind,
     struct fault_state *fs)
 {
@@ -69,7 +78,7 @@ void net_send(struct engine *e, struct tcb *t, int host, int conn, int side,
 
 	int64_t arrive = lost ? TRACE_T_NONE : e->now + e->prof.delay[host] + extra;
 	uint32_t n = trace_add_segment(e->tr, e->now, conn, side, seg, arrive,
-	    notes)->u.seg.n;
+	    notes)->n;
 	engine_cue(e, WHEN_SEGMENT, host, kind, e->sent[host][kind], conn, side);
 	engine_cue(e, WHEN_SEGMENT, host, SEGK_ANY, e->sent[host][SEGK_ANY], conn, side);
 	if (lost || !e->deliver)

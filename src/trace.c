@@ -13,10 +13,10 @@
 
 /*
  * What trace.h packs: a capture keeps one segment event per packet, so
- * it must stay at 48 bytes, and the notes must fit their 16 bits.  (C99
+ * it must stay at 40 bytes, and the notes must fit their 16 bits.  (C99
  * has no static assertion; a negative array size stops the build.)
  */
-extern char trace_check_event_size[sizeof (struct trace_event) <= 48 ? 1 : -1];
+extern char trace_check_event_size[sizeof (struct trace_event) <= 40 ? 1 : -1];
 extern char trace_check_notes[NOTE_NCOUNT <= 16 ? 1 : -1];
 
 /*
@@ -82,7 +82,8 @@ void trace_free(struct trace *tr)
 		}
 	free(tr->ckpts);
 	free(tr->conns);
-	free(tr->opts);
+	free(tr->optbuf);
+	free(tr->opt_at);
 	free(tr->opt_slot);
 	free(tr->summary[0]);
 	free(tr->summary[1]);
@@ -95,6 +96,11 @@ int trace_add_conn(struct trace *tr, const struct endpoint *client,
 {
 	struct trace_conn *c;
 
+	if (tr->nconns >= TRACE_CONN_MAX) {
+		fprintf(stderr, "tcpviz: more than %d connections\n",
+		    TRACE_CONN_MAX);
+		abort();
+	}
 	tr->conns = trace_grow(tr->conns, &tr->capconns, tr->nconns,
 	    sizeof *tr->conns);
 	c = &tr->conns[tr->nconns++];
@@ -112,59 +118,110 @@ const struct trace_conn *trace_conn(const struct trace *tr, int id)
 	return &tr->conns[id - 1];
 }
 
-/* FNV-1a over the fields an option set shows (trace_opt_canon()). */
-static uint32_t trace_opt_hash(const struct segment_options *o)
-{
-	const uint32_t words[] = {
-		o->present, o->mss, o->wscale, o->nsack, o->sack[0][0],
-		o->sack[0][1], o->ts_val, o->ts_ecr, o->tfo_len,
-	};
-	uint32_t h = 2166136261u;
+/* The most bytes a packed option set takes (trace_opt_pack()). */
+#define TRACE_OPT_PACKED_MAX (1 + 2 + 1 + 1 + 8 * SEG_MAX_SACK + 8 + 1 + \
+	SEG_MAX_TFO_COOKIE)
 
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		h = (h ^ words[i]) * 16777619u;
-	return h;
-}
-
-static bool trace_opt_same(const struct segment_options *a,
-    const struct segment_options *b)
-{
-	return a->present == b->present && a->mss == b->mss &&
-	    a->wscale == b->wscale && a->nsack == b->nsack &&
-	    memcmp(a->sack, b->sack, sizeof a->sack) == 0 &&
-	    a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr &&
-	    a->tfo_len == b->tfo_len &&
-	    memcmp(a->tfo_cookie, b->tfo_cookie, sizeof a->tfo_cookie) == 0;
-}
+/* What trace_opt_pack() keeps of `present`. */
+extern char trace_check_segopt[(SEGOPT_MSS | SEGOPT_WSCALE | SEGOPT_SACK_PERM |
+    SEGOPT_SACK | SEGOPT_TIMESTAMP | SEGOPT_TFO) <= 0xff ? 1 : -1];
 
 /*
- * The option set as the trace keeps it: fields of options that are not
- * present, SACK blocks past nsack and cookie bytes past tfo_len are
- * zero, so that equal sets compare equal and are kept once.
+ * An option set as the trace keeps it (trace.h): the present bits, then
+ * the fields of the options present in the order of the SEGOPT_* bits,
+ * in host order without padding: MSS, window scale, SACK (the block
+ * count, then as many blocks as there are, up to SEG_MAX_SACK),
+ * timestamps, Fast Open (the cookie's length, then its bytes).  Equal
+ * sets pack to equal bytes.  Returns their number.
  */
-static void trace_opt_canon(const struct segment_options *in,
-    struct segment_options *out)
+static size_t trace_opt_pack(const struct segment_options *o, uint8_t *out)
 {
-	memset(out, 0, sizeof *out);
-	out->present = in->present;
-	if (in->present & SEGOPT_MSS)
-		out->mss = in->mss;
-	if (in->present & SEGOPT_WSCALE)
-		out->wscale = in->wscale;
-	if (in->present & SEGOPT_SACK) {
-		out->nsack = in->nsack;
-		memcpy(out->sack, in->sack, (in->nsack < SEG_MAX_SACK ?
-		    in->nsack : SEG_MAX_SACK) * sizeof in->sack[0]);
+	size_t n = 0;
+
+	out[n++] = (uint8_t)o->present;
+	if (o->present & SEGOPT_MSS) {
+		memcpy(out + n, &o->mss, 2);
+		n += 2;
 	}
-	if (in->present & SEGOPT_TIMESTAMP) {
-		out->ts_val = in->ts_val;
-		out->ts_ecr = in->ts_ecr;
+	if (o->present & SEGOPT_WSCALE)
+		out[n++] = o->wscale;
+	if (o->present & SEGOPT_SACK) {
+		size_t blocks = o->nsack < SEG_MAX_SACK ? o->nsack : SEG_MAX_SACK;
+
+		out[n++] = o->nsack;
+		memcpy(out + n, o->sack, blocks * sizeof o->sack[0]);
+		n += blocks * sizeof o->sack[0];
 	}
-	if (in->present & SEGOPT_TFO) {
-		out->tfo_len = in->tfo_len;
-		memcpy(out->tfo_cookie, in->tfo_cookie, in->tfo_len <
-		    SEG_MAX_TFO_COOKIE ? in->tfo_len : SEG_MAX_TFO_COOKIE);
+	if (o->present & SEGOPT_TIMESTAMP) {
+		memcpy(out + n, &o->ts_val, 4);
+		memcpy(out + n + 4, &o->ts_ecr, 4);
+		n += 8;
 	}
+	if (o->present & SEGOPT_TFO) {
+		size_t len = o->tfo_len < SEG_MAX_TFO_COOKIE ? o->tfo_len :
+		    SEG_MAX_TFO_COOKIE;
+
+		out[n++] = o->tfo_len;
+		memcpy(out + n, o->tfo_cookie, len);
+		n += len;
+	}
+	return n;
+}
+
+/* The inverse; returns the number of bytes read. */
+static size_t trace_opt_unpack(const uint8_t *in, struct segment_options *o)
+{
+	size_t n = 0;
+
+	memset(o, 0, sizeof *o);
+	o->present = in[n++];
+	if (o->present & SEGOPT_MSS) {
+		memcpy(&o->mss, in + n, 2);
+		n += 2;
+	}
+	if (o->present & SEGOPT_WSCALE)
+		o->wscale = in[n++];
+	if (o->present & SEGOPT_SACK) {
+		size_t blocks;
+
+		o->nsack = in[n++];
+		blocks = o->nsack < SEG_MAX_SACK ? o->nsack : SEG_MAX_SACK;
+		memcpy(o->sack, in + n, blocks * sizeof o->sack[0]);
+		n += blocks * sizeof o->sack[0];
+	}
+	if (o->present & SEGOPT_TIMESTAMP) {
+		memcpy(&o->ts_val, in + n, 4);
+		memcpy(&o->ts_ecr, in + n + 4, 4);
+		n += 8;
+	}
+	if (o->present & SEGOPT_TFO) {
+		size_t len;
+
+		o->tfo_len = in[n++];
+		len = o->tfo_len < SEG_MAX_TFO_COOKIE ? o->tfo_len :
+		    SEG_MAX_TFO_COOKIE;
+		memcpy(o->tfo_cookie, in + n, len);
+		n += len;
+	}
+	return n;
+}
+
+/* The length of packed set k. */
+static size_t trace_opt_len(const struct trace *tr, size_t k)
+{
+	struct segment_options o;
+
+	return trace_opt_unpack(tr->optbuf + tr->opt_at[k], &o);
+}
+
+/* FNV-1a over a packed set. */
+static uint32_t trace_opt_hash(const uint8_t *p, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
 }
 
 /*
@@ -172,9 +229,9 @@ static void trace_opt_canon(const struct segment_options *in,
  * with one is all but never seen twice, and a table entry for it would
  * only cost memory (a capture's SACK blocks come with timestamps).
  */
-static bool trace_opt_shared(const struct segment_options *o)
+static bool trace_opt_shared(const uint8_t *packed)
 {
-	return !(o->present & SEGOPT_TIMESTAMP);
+	return !(packed[0] & SEGOPT_TIMESTAMP);
 }
 
 /* Index the option sets that may be shared afresh, in a table at most
@@ -185,7 +242,7 @@ static void trace_opt_rehash(struct trace *tr)
 
 	tr->nopt_keys = 0;
 	for (size_t k = 0; k < tr->nopts; k++)
-		tr->nopt_keys += trace_opt_shared(&tr->opts[k]);
+		tr->nopt_keys += trace_opt_shared(tr->optbuf + tr->opt_at[k]);
 	while (n < tr->nopt_keys * 2 + 2)
 		n *= 2;
 	free(tr->opt_slot);
@@ -197,60 +254,80 @@ static void trace_opt_rehash(struct trace *tr)
 	tr->nopt_slot = n;
 	mask = n - 1;
 	for (size_t k = 0; k < tr->nopts; k++) {
-		uint32_t h = trace_opt_hash(&tr->opts[k]);
-		size_t i = h & mask;
+		const uint8_t *p = tr->optbuf + tr->opt_at[k];
+		uint32_t h;
+		size_t i;
 
-		if (!trace_opt_shared(&tr->opts[k]))
+		if (!trace_opt_shared(p))
 			continue;
-		while (tr->opt_slot[i].index != 0)
-			i = (i + 1) & mask;
+		h = trace_opt_hash(p, trace_opt_len(tr, k));
+		for (i = h & mask; tr->opt_slot[i].index != 0; i = (i + 1) & mask)
+			;
 		tr->opt_slot[i].hash = h;
 		tr->opt_slot[i].index = (uint32_t)k + 1;
 	}
 }
 
-/* A new option set at the end of trace.opts. */
-static int trace_opt_append(struct trace *tr, const struct segment_options *c)
+/* A new option set, packed in p, at the end of trace.optbuf. */
+static int trace_opt_append(struct trace *tr, const uint8_t *p, size_t len)
 {
-	tr->opts = trace_grow(tr->opts, &tr->capopts, tr->nopts,
-	    sizeof *tr->opts);
-	tr->opts[tr->nopts] = *c;
+	if (tr->noptbuf + len > UINT32_MAX) {
+		fputs("tcpviz: out of memory\n", stderr);
+		abort();
+	}
+	while (tr->noptbuf + len > tr->capoptbuf)
+		tr->optbuf = trace_grow(tr->optbuf, &tr->capoptbuf,
+		    tr->capoptbuf, 1);
+	memcpy(tr->optbuf + tr->noptbuf, p, len);
+	tr->opt_at = trace_grow(tr->opt_at, &tr->capopts, tr->nopts,
+	    sizeof *tr->opt_at);
+	tr->opt_at[tr->nopts] = (uint32_t)tr->noptbuf;
+	tr->noptbuf += len;
 	return (int)tr->nopts++;
 }
 
 /*
  * The index of an option set equal to `o`, added if there is none yet:
  * a SYN's options repeat from connection to connection when there are
- * no timestamps, and each costs 68 bytes.
+ * no timestamps.
  */
 static int trace_opt_index(struct trace *tr, const struct segment_options *o)
 {
-	struct segment_options c;
+	uint8_t p[TRACE_OPT_PACKED_MAX];
+	size_t len = trace_opt_pack(o, p), mask, i;
 	uint32_t h;
-	size_t mask, i;
 
-	trace_opt_canon(o, &c);
-	if (!trace_opt_shared(&c))
-		return trace_opt_append(tr, &c);
-	h = trace_opt_hash(&c);
+	if (!trace_opt_shared(p))
+		return trace_opt_append(tr, p, len);
+	h = trace_opt_hash(p, len);
 	if (tr->nopt_slot < tr->nopt_keys * 2 + 2)
 		trace_opt_rehash(tr);
 	mask = tr->nopt_slot - 1;
 	for (i = h & mask; tr->opt_slot[i].index != 0; i = (i + 1) & mask) {
 		const struct trace_opt_slot *sl = &tr->opt_slot[i];
 
-		if (sl->hash == h && trace_opt_same(&tr->opts[sl->index - 1], &c))
+		if (sl->hash == h && trace_opt_len(tr, sl->index - 1) == len &&
+		    memcmp(tr->optbuf + tr->opt_at[sl->index - 1], p, len) == 0)
 			return (int)sl->index - 1;
 	}
 	tr->opt_slot[i].hash = h;
 	tr->opt_slot[i].index = (uint32_t)tr->nopts + 1;
 	tr->nopt_keys++;
-	return trace_opt_append(tr, &c);
+	return trace_opt_append(tr, p, len);
+}
+
+void trace_options(const struct trace *tr, const struct trace_event *e,
+    struct segment_options *out)
+{
+	if (e->u.seg.opt < 0)
+		memset(out, 0, sizeof *out);
+	else
+		trace_opt_unpack(tr->optbuf + tr->opt_at[e->u.seg.opt], out);
 }
 
 size_t trace_forget_conns(struct trace *tr, int *newid)
 {
-	size_t nconns = 0, nev = 0, nopts = 0, gone = 0;
+	size_t nconns = 0, nev = 0, nopts = 0, noptbuf = 0, gone = 0;
 	int *newopt = malloc((tr->nopts + 1) * sizeof *newopt);
 
 	for (size_t i = 0; i < tr->nconns; i++) {
@@ -266,8 +343,9 @@ size_t trace_forget_conns(struct trace *tr, int *newid)
 	 * Events and option sets keep their order, so both compact in one
 	 * pass: an option set first used by a kept event moves down to the
 	 * next free place (never past a set still to be read, since sets
-	 * are added in order of first use); later users follow it there.
-	 * Events of no connection (conn 0) stay.
+	 * are added in order of first use, and packed in that order too);
+	 * later users follow it there.  Events of no connection (conn 0)
+	 * stay.
 	 */
 	if (newopt == NULL) {
 		fputs("tcpviz: out of memory\n", stderr);
@@ -295,7 +373,12 @@ size_t trace_forget_conns(struct trace *tr, int *newid)
 			int k = e->u.seg.opt;
 
 			if (newopt[k] < 0) {
-				tr->opts[nopts] = tr->opts[k];
+				size_t len = trace_opt_len(tr, (size_t)k);
+
+				memmove(tr->optbuf + noptbuf,
+				    tr->optbuf + tr->opt_at[k], len);
+				tr->opt_at[nopts] = (uint32_t)noptbuf;
+				noptbuf += len;
 				newopt[k] = (int)nopts++;
 			}
 			e->u.seg.opt = newopt[k];
@@ -306,6 +389,7 @@ size_t trace_forget_conns(struct trace *tr, int *newid)
 	tr->nconns = nconns;
 	tr->nev = nev;
 	tr->nopts = nopts;
+	tr->noptbuf = noptbuf;
 	trace_opt_rehash(tr);
 	return gone;
 }
@@ -339,9 +423,9 @@ static size_t trace_find_segment(const struct trace *tr, uint32_t n)
 	for (size_t i = tr->nev; i-- > 0 && tr->nev - i <= 64;) {
 		if (tr->ev[i].type != TRACE_SEGMENT)
 			continue;
-		if (tr->ev[i].u.seg.n == n)
+		if (tr->ev[i].n == n)
 			return i;
-		if (tr->ev[i].u.seg.n < n)
+		if (tr->ev[i].n < n)
 			return SIZE_MAX;
 		hi = i;
 		break;
@@ -352,9 +436,9 @@ static size_t trace_find_segment(const struct trace *tr, uint32_t n)
 		/* The first segment event at or after mid. */
 		while (j < hi && tr->ev[j].type != TRACE_SEGMENT)
 			j++;
-		if (j == hi || tr->ev[j].u.seg.n > n)
+		if (j == hi || tr->ev[j].n > n)
 			hi = mid;
-		else if (tr->ev[j].u.seg.n < n)
+		else if (tr->ev[j].n < n)
 			lo = j + 1;
 		else
 			return j;
@@ -380,14 +464,17 @@ struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
 	struct trace_conn *c;
 
 	e = trace_append(tr, TRACE_SEGMENT, t, conn, side);
-	e->u.seg.n = ++tr->nsegs;
+	e->n = ++tr->nsegs;
 	e->u.seg.seq = seg->seq;
 	e->u.seg.ack = seg->ack;
 	e->u.seg.len = seg->len < TRACE_LEN_MAX ? seg->len : TRACE_LEN_MAX;
 	e->u.seg.win = seg->win;
 	e->u.seg.flags = seg->flags;
 	e->u.seg.lost = t_arrived == TRACE_T_NONE;
-	e->u.seg.t_arrived = t_arrived;
+	if (!e->u.seg.lost)
+		e->u.seg.delay = (uint32_t)(t_arrived < t ? 0 :
+		    t_arrived - t > TRACE_DELAY_MAX ? TRACE_DELAY_MAX :
+		    t_arrived - t);
 	e->u.seg.notes = (uint16_t)notes;
 	e->u.seg.opt = seg->opt.present != 0 ? trace_opt_index(tr, &seg->opt) : -1;
 
@@ -449,6 +536,18 @@ void trace_add_narration(struct trace *tr, int64_t t, int conn, int side,
 	tr->nnarr_owned++;
 }
 
+const char *trace_narration(const struct trace *tr,
+    const struct trace_event *e, int lang)
+{
+	if (lang < 0 || lang > 1)
+		return NULL;
+	if (e->type == TRACE_NARRATION)
+		return e->u.narr.text[lang];
+	if (e->type == TRACE_STATE && e->u.state.narr[lang] != 0)
+		return tr->pool[e->u.state.narr[lang] - 1];
+	return NULL;
+}
+
 void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
     const char *const ask[2], const char *const answer[2])
 {
@@ -501,7 +600,6 @@ void trace_segment(const struct trace *tr, const struct trace_event *e,
     struct segment *out)
 {
 	static const struct endpoint nowhere;
-	static const struct segment_options none;
 	const struct trace_conn *c = trace_conn(tr, e->conn);
 	bool known = c != NULL && e->side <= SIDE_SERVER;
 
@@ -515,7 +613,7 @@ void trace_segment(const struct trace *tr, const struct trace_event *e,
 	out->len = e->u.seg.len;
 	out->win = e->u.seg.win;
 	out->urp = 0;
-	out->opt = e->u.seg.opt >= 0 ? tr->opts[e->u.seg.opt] : none;
+	trace_options(tr, e, &out->opt);
 }
 
 /* Look a value up in a name table; NULL when out of range. */

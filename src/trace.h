@@ -120,26 +120,34 @@ const char *app_result_name(int result);	/* "ok", "ECONNREFUSED" ... */
 
 #define TRACE_T_NONE INT64_MIN	/* "no time": a lost or unseen arrival */
 #define TRACE_LEN_MAX 0xffffff	/* the most payload a segment event holds */
+#define TRACE_DELAY_MAX INT64_C(0xffffffff)	/* us, about 71 minutes: the
+				   longest a segment event takes to arrive */
+#define TRACE_CONN_MAX 0xffffff	/* the most connections a trace holds */
 
+/*
+ * A capture keeps one event per packet, so an event is packed into 40
+ * bytes (trace.c checks): one 32-bit word holds the type, the side and
+ * the connection (24 bits: TRACE_CONN_MAX), the next a segment's number
+ * (which the 24-byte payload has no room for), then the time.  In a
+ * segment's payload len has 24 bits (no IPv4 or IPv6 packet without
+ * jumbograms carries more, and trace_add_segment() saturates at
+ * TRACE_LEN_MAX), the arrival is a 32-bit delay after the send time
+ * (TRACE_DELAY_MAX; trace_arrival() reads it), notes have 16 bits
+ * (NOTE_NCOUNT), and lost shares a word with opt.
+ */
 struct trace_event {
-	uint8_t type;		/* enum trace_type */
-	uint8_t side;		/* enum trace_side */
-	int conn;		/* 1-based connection id */
+	uint32_t type : 4;	/* enum trace_type */
+	uint32_t side : 4;	/* enum trace_side */
+	uint32_t conn : 24;	/* 1-based connection id; 0: none */
+	uint32_t n;		/* a segment's 1-based number; else 0 */
 	int64_t t;		/* microseconds; for segments the send time */
 	union {
-		/*
-		 * A capture keeps one of these per packet, so it is packed
-		 * into 32 bytes (the event into 48): len has 24 bits (no
-		 * IPv4 or IPv6 packet without jumbograms carries more, and
-		 * trace_add_segment() saturates at TRACE_LEN_MAX), notes
-		 * 16 (NOTE_NCOUNT), and lost shares a word with opt.
-		 */
 		struct {
-			uint32_t n;		/* 1-based segment number */
 			uint32_t seq, ack;	/* raw */
 			uint32_t len : 24;
 			uint8_t flags;
-			int64_t t_arrived;	/* TRACE_T_NONE if lost */
+			uint32_t delay;		/* us from t to its arrival;
+						   0 if lost */
 			uint16_t win;
 			uint16_t notes;		/* NOTE_* bits */
 			signed int opt : 31;	/* index into trace.opts, -1 */
@@ -147,6 +155,11 @@ struct trace_event {
 		} seg;
 		struct {
 			uint8_t from, to;	/* enum tcp_state */
+			/* The narration said right after it, if pooled
+			 * (trace_add_narration_pooled()): 1-based indexes
+			 * into trace.pool, [0] English, [1] Chinese; 0:
+			 * none. */
+			uint32_t narr[2];
 			const char *cause;	/* static string */
 		} state;
 		struct {
@@ -227,7 +240,7 @@ struct trace_checkpoint {
 	char *answer[2];
 };
 
-/* A slot of the table that finds equal option sets (trace.opts). */
+/* A slot of the table that finds equal option sets (trace.opt_at). */
 struct trace_opt_slot {
 	uint32_t hash;
 	uint32_t index;		/* + 1; 0: empty */
@@ -240,11 +253,19 @@ struct trace {
 	size_t nckpts, capckpts;
 	struct trace_conn *conns;	/* conns[i].id == i + 1 */
 	size_t nconns, capconns;
-	/* Option sets of segments; events with equal sets share one (but
-	 * sets with a timestamp, all but unique, are not looked up). */
-	struct segment_options *opts;
+	/*
+	 * Option sets of segments, packed: set i is the bytes from
+	 * optbuf + opt_at[i] on, only the options present, for a capture
+	 * keeps those of every SYN and SACK and a struct segment_options
+	 * takes 68 bytes; trace_options() unpacks one.  Events with equal
+	 * sets share one (but sets with a timestamp, all but unique, are
+	 * not looked up).  At most 4 GB of them, as running out of memory.
+	 */
+	uint8_t *optbuf;
+	size_t noptbuf, capoptbuf;
+	uint32_t *opt_at;
 	size_t nopts, capopts;
-	struct trace_opt_slot *opt_slot;	/* opts by content */
+	struct trace_opt_slot *opt_slot;	/* sets by content */
 	size_t nopt_slot, nopt_keys;
 	uint32_t nsegs;
 	char source[128];		/* "scenario:lifecycle" */
@@ -255,8 +276,8 @@ struct trace {
 					   than written for (engine_opts) */
 	struct trace_listener *listeners;	/* captures only (infer.h) */
 	size_t nlisteners, caplisteners;
-	/* Texts that many events share (trace_add_narration_pooled), each
-	 * kept once; pool_slot hashes them. */
+	/* Texts that many events share (trace_pool()), each kept once;
+	 * pool_slot hashes them. */
 	char **pool;
 	size_t npool, cappool;
 	uint32_t *pool_slot;
@@ -274,7 +295,9 @@ struct trace {
 void trace_init(struct trace *tr);
 void trace_free(struct trace *tr);
 
-/* Add a connection; returns its id (>= 1). */
+/* Add a connection; returns its id (>= 1).  More than TRACE_CONN_MAX
+ * is fatal, as running out of memory is: conntrack lets connections go
+ * first, and a scenario would need seventeen of the largest SYN floods. */
 int trace_add_conn(struct trace *tr, const struct endpoint *client,
     const struct endpoint *server);
 const struct trace_conn *trace_conn(const struct trace *tr, int id);
@@ -292,10 +315,17 @@ size_t trace_forget_conns(struct trace *tr, int *newid);
 /*
  * Append a segment sent at time t by `side` of `conn`.  Returns the
  * event (valid until the next append) so the caller can set notes.
- * t_arrived is TRACE_T_NONE when the segment is lost.
+ * t_arrived is TRACE_T_NONE when the segment is lost, else from t to
+ * t + TRACE_DELAY_MAX (a time outside saturates there).
  */
 struct trace_event *trace_add_segment(struct trace *tr, int64_t t, int conn,
     int side, const struct segment *seg, int64_t t_arrived, uint32_t notes);
+/* A segment event's arrival time, TRACE_T_NONE if it was lost. */
+static inline int64_t trace_arrival(const struct trace_event *e)
+{
+	return e->u.seg.lost ? TRACE_T_NONE : e->t + e->u.seg.delay;
+}
+
 void trace_add_state(struct trace *tr, int64_t t, int conn, int side,
     enum tcp_state from, enum tcp_state to, const char *cause);
 void trace_add_timer(struct trace *tr, int64_t t, int conn, int side,
@@ -310,17 +340,39 @@ void trace_add_checkpoint(struct trace *tr, int64_t t, int conn, int side,
     const char *const ask[2], const char *const answer[2]);
 
 /*
- * As trace_add_narration(), but the texts are kept once in the trace's
- * pool however often they recur: the same sentences about thousands of
- * captured connections cost their memory once.
+ * A text kept once in the trace's pool however often it recurs: the
+ * same sentences about thousands of captured connections cost their
+ * memory once.  Returns its 1-based index (tr->pool[index - 1] is the
+ * copy), the same for equal texts.
+ */
+uint32_t trace_pool(struct trace *tr, const char *s);
+
+/*
+ * As trace_add_narration(), with texts that are the pool's (indexes
+ * from trace_pool()).  Said right after a state event of the same time,
+ * connection and side that carries no narration yet, it is kept in that
+ * event (u.state.narr) rather than in one of its own: a capture narrates
+ * nearly every transition it infers, and an event per sentence would
+ * cost it a sixth more memory.  Readers see it, just after the state,
+ * with trace_narrates() and trace_narration().
  */
 void trace_add_narration_pooled(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh);
+    int side, uint32_t en, uint32_t zh);
 
-/* The same with texts that are the pool's already (an earlier pooled
- * event's): nothing to copy or look up, for a sentence said again. */
-void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh);
+/*
+ * Whether narration is said right after event e (before any later
+ * event): e is a narration event, or a state event that carries one.
+ */
+static inline bool trace_narrates(const struct trace_event *e)
+{
+	return e->type == TRACE_NARRATION ||
+	    (e->type == TRACE_STATE && e->u.state.narr[0] != 0);
+}
+
+/* That narration's text in language `lang` (0 English, 1 Chinese);
+ * NULL when it has none in that language or e says nothing. */
+const char *trace_narration(const struct trace *tr,
+    const struct trace_event *e, int lang);
 
 /* Add a listener record for ep; returns its 1-based index. */
 int trace_add_listener(struct trace *tr, const struct endpoint *ep);
@@ -358,6 +410,12 @@ uint32_t trace_rel_ack(const struct trace *tr, const struct trace_event *e);
 /* Rebuild the full segment of an event (addresses, options). */
 void trace_segment(const struct trace *tr, const struct trace_event *e,
     struct segment *out);
+
+/* A segment event's options, as trace_add_segment() got them (fields of
+ * options not present, SACK blocks past nsack and cookie bytes past
+ * tfo_len are zero); all zero when it has none. */
+void trace_options(const struct trace *tr, const struct trace_event *e,
+    struct segment_options *out);
 
 /* Writers.  Each returns 0, or -1 with errno set by stdio. */
 int trace_write_json(const struct trace *tr, FILE *out);

@@ -41,8 +41,7 @@ static void tc_slot_put(struct trace *tr, uint32_t index)
 	tr->pool_slot[i] = index;
 }
 
-/* The pool's copy of s, made on first use. */
-static char *tc_pooled(struct trace *tr, const char *s)
+uint32_t trace_pool(struct trace *tr, const char *s)
 {
 	size_t len = strlen(s);
 	char *copy;
@@ -53,7 +52,7 @@ static char *tc_pooled(struct trace *tr, const char *s)
 		for (size_t i = tc_hash(s) & mask; tr->pool_slot[i] != 0;
 		    i = (i + 1) & mask) {
 			if (strcmp(tr->pool[tr->pool_slot[i] - 1], s) == 0)
-				return tr->pool[tr->pool_slot[i] - 1];
+				return tr->pool_slot[i];
 		}
 	}
 	if (tr->npool == tr->cappool) {
@@ -75,35 +74,25 @@ static char *tc_pooled(struct trace *tr, const char *s)
 	} else {
 		tc_slot_put(tr, (uint32_t)tr->npool);
 	}
-	return copy;
+	return (uint32_t)tr->npool;
 }
 
 void trace_add_narration_pooled(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh)
+    int side, uint32_t en, uint32_t zh)
 {
-	struct trace_event *e;
+	struct trace_event *e = tr->nev > 0 ? &tr->ev[tr->nev - 1] : NULL;
 
-	/* trace_add_narration() copies; the copies go, the pool's stay. */
-	trace_add_narration(tr, t, conn, side, "", "");
-	e = &tr->ev[tr->nev - 1];
-	free(e->u.narr.text[0]);
-	free(e->u.narr.text[1]);
-	e->u.narr.text[0] = tc_pooled(tr, en);
-	e->u.narr.text[1] = tc_pooled(tr, zh);
-	e->u.narr.pooled = true;
-	tr->nnarr_owned--;
-}
-
-void trace_add_narration_shared(struct trace *tr, int64_t t, int conn,
-    int side, const char *en, const char *zh)
-{
-	struct trace_event *e;
-
+	if (e != NULL && e->type == TRACE_STATE && e->u.state.narr[0] == 0 &&
+	    e->t == t && e->conn == conn && e->side == side) {
+		e->u.state.narr[0] = en;
+		e->u.state.narr[1] = zh;
+		return;
+	}
 	trace_add_narration(tr, t, conn, side, NULL, NULL);
 	e = &tr->ev[tr->nev - 1];
 	/* The pool's texts are never changed; the event only names them. */
-	e->u.narr.text[0] = (char *)en;
-	e->u.narr.text[1] = (char *)zh;
+	e->u.narr.text[0] = tr->pool[en - 1];
+	e->u.narr.text[1] = tr->pool[zh - 1];
 	e->u.narr.pooled = true;
 	tr->nnarr_owned--;
 }

@@ -626,12 +626,25 @@ static void text_geometry(struct text *tx, int width)
 	tx->sl = width - 1 - TEXT_MARGIN;
 }
 
+/* Narration: its own event's, or the one a state event carries. */
+static void text_narration(struct text *tx, const struct trace_event *e)
+{
+	const char *texts[2] = {
+		trace_narration(tx->tr, e, 0), trace_narration(tx->tr, e, 1),
+	};
+	const char *p = text_pick(tx, texts);
+
+	if (p != NULL) {
+		text_flush(tx);
+		text_paragraph(tx, p, tx->c0);
+	}
+}
+
 static void text_event(struct text *tx, const struct trace_event *e)
 {
 	const struct trace_conn *c = trace_conn(tx->tr, e->conn);
 	int s = e->side == SIDE_SERVER;
 	struct text_row *r;
-	const char *p;
 
 	if (c != NULL && tx->tr->nconns > 1 && c->id != tx->conn) {
 		text_conn_marker(tx, c);
@@ -646,6 +659,8 @@ static void text_event(struct text *tx, const struct trace_event *e)
 	case TRACE_STATE:
 		r = text_row(tx, e->t, s, tx->row.state == NULL);
 		r->state = tcp_state_name(e->u.state.to);
+		if (trace_narrates(e))
+			text_narration(tx, e);
 		break;
 	case TRACE_TIMER:
 		text_timer(tx, e);
@@ -654,11 +669,7 @@ static void text_event(struct text *tx, const struct trace_event *e)
 		text_app(tx, e);
 		break;
 	case TRACE_NARRATION:
-		p = text_pick(tx, (const char *const *)e->u.narr.text);
-		if (p != NULL) {
-			text_flush(tx);
-			text_paragraph(tx, p, tx->c0);
-		}
+		text_narration(tx, e);
 		break;
 	}
 }

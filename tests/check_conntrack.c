@@ -95,9 +95,9 @@ START_TEST(test_lifecycle)
 	/* Times from the first packet; one observation point. */
 	ck_assert_int_eq(ev(&tr, 0)->t, 0);
 	ck_assert_int_eq(ev(&tr, 3)->t, 300);
-	ck_assert_int_eq(ev(&tr, 3)->u.seg.t_arrived, 300);
+	ck_assert_int_eq(trace_arrival(ev(&tr, 3)), 300);
 	ck_assert(!ev(&tr, 3)->u.seg.lost);
-	ck_assert_uint_eq(ev(&tr, 3)->u.seg.n, 4);
+	ck_assert_uint_eq(ev(&tr, 3)->n, 4);
 	ck_assert_uint_eq(trace_rel_seq(&tr, ev(&tr, 3)), 1);
 	ck_assert_uint_eq(trace_rel_ack(&tr, ev(&tr, 3)), 1);
 	conntrack_free(ct);
@@ -243,7 +243,7 @@ START_TEST(test_time_order)
 	add(ct, 2500, sg(CLI, SRV, "P.", 2, 2, 5));
 	ck_assert_int_eq(ev(&tr, 1)->t, 2000);
 	ck_assert_int_eq(ev(&tr, 2)->t, 2000);
-	ck_assert_int_eq(ev(&tr, 2)->u.seg.t_arrived, 2000);
+	ck_assert_int_eq(trace_arrival(ev(&tr, 2)), 2000);
 	ck_assert_int_eq(ev(&tr, 3)->t, 2000);
 	conntrack_free(ct);
 	trace_free(&tr);
@@ -255,6 +255,7 @@ START_TEST(test_options_kept)
 	struct trace tr;
 	struct conntrack *ct;
 	struct segment s = sg(CLI, SRV, "S", 1, 0, 0);
+	struct segment_options o;
 
 	trace_init(&tr);
 	ct = conntrack_new(&tr, NULL);
@@ -270,7 +271,8 @@ START_TEST(test_options_kept)
 	conntrack_add(ct, 0, &s);
 
 	ck_assert_int_ge(ev(&tr, 0)->u.seg.opt, 0);
-	ck_assert_uint_eq(tr.opts[ev(&tr, 0)->u.seg.opt].ts_val, 77);
+	trace_options(&tr, ev(&tr, 0), &o);
+	ck_assert_uint_eq(o.ts_val, 77);
 	ck_assert_int_eq(ev(&tr, 1)->u.seg.opt, -1);
 	ck_assert_int_ge(ev(&tr, 2)->u.seg.opt, 0);
 	ck_assert_uint_eq(tr.nopts, 2);
@@ -380,7 +382,7 @@ START_TEST(test_bound_packets)
 	ck_assert_uint_eq(st.packets + tr.nev, 151 + 6000);
 	ck_assert_uint_eq(st.conns + tr.nconns, 1001);
 	/* The segment numbers stay those of the capture. */
-	ck_assert_uint_eq(tr.ev[tr.nev - 1].u.seg.n, 6151);
+	ck_assert_uint_eq(tr.ev[tr.nev - 1].n, 6151);
 	conntrack_free(ct);
 	trace_free(&tr);
 }

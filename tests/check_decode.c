@@ -857,7 +857,7 @@ static void check_scenario_pcap(const char *id)
 		ck_assert_uint_le(off + 16 + caplen, len);
 		ck_assert_msg(decode_packet(DECODE_LINK_RAW, rec + 16, caplen,
 		    wirelen, &r) == DECODE_OK, "%s: segment %u: %s at %zu", id,
-		    e->u.seg.n, r.err.msg, r.err.off);
+		    e->n, r.err.msg, r.err.off);
 		ck_assert_ptr_null(r.err.msg);
 		ck_assert(!r.truncated);
 		ck_assert(endpoint_eq(&r.seg.src, &want.src));
@@ -868,7 +868,7 @@ static void check_scenario_pcap(const char *id)
 			ck_assert_uint_eq(r.seg.ack, want.ack);
 		ck_assert_uint_eq(r.seg.len, want.len);
 		ck_assert_uint_eq(r.seg.win, want.win);
-		assert_same_options(&want, &r.seg, e->u.seg.n);
+		assert_same_options(&want, &r.seg, e->n);
 		off += 16 + caplen;
 	}
 	while (ev < run.tr.nev && run.tr.ev[ev].type != TRACE_SEGMENT)

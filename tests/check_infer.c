@@ -109,8 +109,8 @@ static bool narrated(const struct cap *c, int conn, const char *word)
 	for (size_t i = 0; i < c->tr.nev; i++) {
 		const struct trace_event *e = &c->tr.ev[i];
 
-		if (e->type == TRACE_NARRATION && e->conn == conn &&
-		    strstr(e->u.narr.text[0], word) != NULL)
+		if (trace_narrates(e) && e->conn == conn &&
+		    strstr(trace_narration(&c->tr, e, 0), word) != NULL)
 			return true;
 	}
 	return false;
@@ -405,10 +405,11 @@ START_TEST(test_lifecycle)
 		const struct trace_event *e = &c.tr.ev[i];
 
 		states += e->type == TRACE_STATE;
-		if (e->type == TRACE_NARRATION) {
+		if (trace_narrates(e)) {
 			narrs++;
-			ck_assert_uint_gt(strlen(e->u.narr.text[0]), 20);
-			ck_assert_ptr_nonnull(strstr(e->u.narr.text[1], "\xe3\x80\x82"));
+			ck_assert_uint_gt(strlen(trace_narration(&c.tr, e, 0)), 20);
+			ck_assert_ptr_nonnull(strstr(trace_narration(&c.tr, e, 1),
+			    "\xe3\x80\x82"));
 		}
 	}
 	ck_assert_uint_eq(states, 10);
@@ -687,7 +688,7 @@ START_TEST(test_flood_summary)
 	ck_assert(!c.tr.conns[40].incomplete);
 	/* The flood is explained once, not forty times. */
 	for (size_t i = 0; i < c.tr.nev; i++)
-		quiet += c.tr.ev[i].type == TRACE_NARRATION &&
+		quiet += trace_narrates(&c.tr.ev[i]) &&
 		    c.tr.ev[i].conn > TRACE_FLOOD_MIN && c.tr.ev[i].conn <= 40;
 	ck_assert_uint_eq(quiet, 0);
 
@@ -745,6 +746,39 @@ START_TEST(test_forget)
 }
 END_TEST
 
+/* Letting connections go while segments of theirs wait for evidence
+ * (the receiver's queue) leaves the others' waiting segments alone. */
+START_TEST(test_forget_waiting)
+{
+	struct cap c;
+	struct conntrack_limits lim = { .max_conns = 8 };
+	char a[64];
+	size_t n;
+
+	cap_open(&c, &lim);
+	/* Each SYN waits for the server's answer. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(a, sizeof a, "10.0.0.1:%d", 40000 + i);
+		add(&c, i * SEC, sg(a, SRV, "S", 100, 0, 0));
+	}
+	n = c.tr.nconns;
+	ck_assert_uint_le(n, 9);
+	for (size_t k = 0; k < n; k++) {
+		endpoint_str(&c.tr.conns[k].ep[SIDE_CLIENT], a, sizeof a);
+		add(&c, 50 * SEC, sg(SRV, a, "S.", 500, 101, 0));
+		add(&c, 51 * SEC, sg(a, SRV, ".", 101, 501, 0));
+	}
+	ck_assert_uint_eq(c.tr.nconns, n);
+	for (size_t k = 1; k <= n; k++) {
+		ck_assert_str_eq(path(&c, (int)k, SIDE_CLIENT), "CLOSED SYN_SENT "
+		    "ESTABLISHED");
+		ck_assert_str_eq(path(&c, (int)k, SIDE_SERVER), "LISTEN SYN_RCVD "
+		    "ESTABLISHED");
+	}
+	cap_close(&c);
+}
+END_TEST
+
 /* ---- Every lesson, as its receivers saw it ---- */
 
 struct arrival {
@@ -778,8 +812,8 @@ static int64_t replay(const struct trace *eng, struct cap *c)
 		const struct trace_event *e = &eng->ev[i];
 
 		if (e->type == TRACE_SEGMENT && !e->u.seg.lost &&
-		    e->u.seg.t_arrived != TRACE_T_NONE) {
-			a[n].t = e->u.seg.t_arrived;
+		    trace_arrival(e) != TRACE_T_NONE) {
+			a[n].t = trace_arrival(e);
 			a[n++].i = i;
 		}
 	}
@@ -1020,6 +1054,7 @@ Suite *infer_suite(void)
 	tcase_add_test(tc, test_syn_cookie);
 	tcase_add_test(tc, test_flood_summary);
 	tcase_add_test(tc, test_forget);
+	tcase_add_test(tc, test_forget_waiting);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lessons");

@@ -111,7 +111,7 @@ static void same_before(const struct trace *a, const struct trace *b,
 		ck_assert_int_eq(x->conn, y->conn);
 		ck_assert_int_eq(x->t, y->t);
 		if (x->type == TRACE_SEGMENT) {
-			ck_assert_uint_eq(x->u.seg.n, y->u.seg.n);
+			ck_assert_uint_eq(x->n, y->n);
 			ck_assert_uint_eq(x->u.seg.seq, y->u.seg.seq);
 			ck_assert_uint_eq(x->u.seg.flags, y->u.seg.flags);
 			ck_assert_int_eq(x->u.seg.lost, y->u.seg.lost);
@@ -179,7 +179,7 @@ START_TEST(arrows_slope_down_with_their_delay)
 			continue;
 		}
 		ck_assert_int_gt(arrive, send);
-		ck_assert_int_eq(layout_row_time(l, arrive), e->u.seg.t_arrived);
+		ck_assert_int_eq(layout_row_time(l, arrive), trace_arrival(e));
 		checked++;
 	}
 	ck_assert_int_eq(checked, 11);
@@ -319,13 +319,13 @@ START_TEST(segment_in_flight_is_drawn_as_far_as_it_went)
 
 	sent = arrow_cells(frame_all(l, e->t), syn, &head);
 	ck_assert(!head);
-	n = frame_all(l, e->t + (e->u.seg.t_arrived - e->t) * 3 / 4);
+	n = frame_all(l, e->t + (trace_arrival(e) - e->t) * 3 / 4);
 	half = arrow_cells(n, syn, &head);
 	/* Travelling: a head at its tip, short of the server. */
 	ck_assert(head);
 	tip = find_span(n, syn, ROLE_ARROW_C2S, "\u25b6");
 	ck_assert_int_lt(tip->col + tip->width, g.server);
-	n = frame_all(l, e->u.seg.t_arrived);
+	n = frame_all(l, trace_arrival(e));
 	all = arrow_cells(n, syn, &head);
 	ck_assert(head);
 	tip = find_span(n, syn, ROLE_ARROW_C2S, "\u25b6");
@@ -678,7 +678,7 @@ START_TEST(dropping_the_servers_fin_brings_a_retransmission)
 	i = find_segment(tr, -1, SIDE_SERVER, "F.");
 	ck_assert_int_ge(i, 0);
 	fin = &tr->ev[i];
-	ck_assert_int_eq(player_drop_segment(p, fin->u.seg.n, &branch), 0);
+	ck_assert_int_eq(player_drop_segment(p, fin->n, &branch), 0);
 	ck_assert_int_eq(branch, 1050 * MS);
 	ck_assert_int_eq(player_branch(p), branch);
 	ck_assert_uint_eq(player_ndrops(p), 1);
@@ -772,7 +772,7 @@ START_TEST(forged_and_lost_segments_cannot_be_dropped)
 		    (tr->ev[i].u.seg.notes & NOTE_FORGED))
 			forged = (long)i;
 	ck_assert_int_ge(forged, 0);
-	ck_assert_int_eq(player_drop_segment(p, tr->ev[forged].u.seg.n,
+	ck_assert_int_eq(player_drop_segment(p, tr->ev[forged].n,
 	    &branch), -1);
 	ck_assert_int_eq(branch, 7);
 	ck_assert_int_eq(player_drop_segment(p, 999, NULL), -1);
@@ -802,7 +802,7 @@ START_TEST(simultaneous_open_drops_count_by_host)
 	/* The server host's SYN-ACK: its second segment. */
 	i = find_segment(tr, -1, SIDE_SERVER, "S.");
 	ck_assert_int_ge(i, 0);
-	ck_assert_int_eq(player_drop_segment(p, tr->ev[i].u.seg.n, NULL), 0);
+	ck_assert_int_eq(player_drop_segment(p, tr->ev[i].n, NULL), 0);
 	tr = player_trace(p);
 	i = find_segment(tr, -1, SIDE_SERVER, "S.");
 	ck_assert(tr->ev[i].u.seg.lost);

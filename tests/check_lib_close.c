@@ -200,7 +200,7 @@ START_TEST(lifecycle_every_phase_with_relative_numbers)
 	const struct trace_event *req = sent(&r.tr, 1, SIDE_CLIENT, DATA, 1);
 	const struct trace_event *qack = sent(&r.tr, 1, SIDE_SERVER, SEG_ACK, 1);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, qack), 101);
-	ck_assert_int_eq(qack->t, req->u.seg.t_arrived);
+	ck_assert_int_eq(qack->t, trace_arrival(req));
 
 	/* Second wave: a plain ACK (no FIN), ack=102, 40 ms after the FIN. */
 	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
@@ -208,17 +208,17 @@ START_TEST(lifecycle_every_phase_with_relative_numbers)
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, fin), 101);
 	ck_assert_uint_eq(ack2->u.seg.flags, SEG_ACK);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, ack2), 102);
-	ck_assert_int_eq(ack2->t - fin->u.seg.t_arrived, 40 * MS);
+	ck_assert_int_eq(ack2->t - trace_arrival(fin), 40 * MS);
 
 	/* The server's FIN 0.5 s after it read EOF; the last ACK ack=302. */
 	const struct trace_event *sfin = sent(&r.tr, 1, SIDE_SERVER, FINACK, 1);
-	ck_assert_int_eq(sfin->t - fin->u.seg.t_arrived, 500 * MS);
+	ck_assert_int_eq(sfin->t - trace_arrival(fin), 500 * MS);
 	const struct trace_event *last = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, 3);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, last), 302);
 
 	/* The passive closer is done first; the client waits 60 s. */
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSED),
-	    last->u.seg.t_arrived);
+	    trace_arrival(last));
 	ck_assert_int_eq(time_in(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
 	    60 * SEC);
 	run_free(&r);
@@ -242,8 +242,8 @@ START_TEST(close_client_first_four_segments_second_is_plain_ack)
 	/* u = 101; the second wave is ACK only: seq v = 301, ack u+1. */
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, fin), 101);
 	ck_assert_uint_eq(ack->u.seg.flags, SEG_ACK);
-	ck_assert_int_gt(ack->u.seg.n, fin->u.seg.n);
-	ck_assert_int_lt(ack->u.seg.n, sfin->u.seg.n);
+	ck_assert_int_gt(ack->n, fin->n);
+	ck_assert_int_lt(ack->n, sfin->n);
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, ack), 301);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, ack), 102);
 	/* Third wave: w = v (the ACK took no number), ack still u+1. */
@@ -286,7 +286,7 @@ START_TEST(close_server_first_time_wait_moves_to_the_server)
 	/* The client's plain ACK of it: ack=302. */
 	const struct trace_event *ack = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, 3);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, ack), 302);
-	ck_assert_int_gt(ack->u.seg.n, r.tr.ev[first_fin].u.seg.n);
+	ck_assert_int_gt(ack->n, r.tr.ev[first_fin].n);
 
 	/* 60 s of TIME_WAIT on the server, none on the client. */
 	ck_assert_int_eq(time_in(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT),
@@ -310,7 +310,7 @@ START_TEST(close_merged_linux_fin_carries_the_ack)
 	/* The server's FIN acknowledges the client's (ack = FIN + 1) and
 	 * leaves the moment the FIN arrives, before the 40 ms delayed ACK. */
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, sfin), trace_rel_seq(&r.tr, fin) + 1);
-	ck_assert_int_eq(sfin->t, fin->u.seg.t_arrived);
+	ck_assert_int_eq(sfin->t, trace_arrival(fin));
 	ck_assert_int_eq(timers(&r.tr, SIDE_SERVER, TIMER_DELACK, TIMER_ARMED), 1);
 	ck_assert_int_eq(timers(&r.tr, SIDE_SERVER, TIMER_DELACK, TIMER_FIRED), 0);
 	/* No plain ACK from the server after the handshake's quick ACK. */
@@ -331,7 +331,7 @@ START_TEST(close_merged_textbook_acks_at_once_so_four_segments)
 	ck_assert(path_has(&r.tr, SIDE_CLIENT, 1, "FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT"));
 	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
 	const struct trace_event *ack = sent(&r.tr, 1, SIDE_SERVER, SEG_ACK, 2);
-	ck_assert_int_eq(ack->t, fin->u.seg.t_arrived);
+	ck_assert_int_eq(ack->t, trace_arrival(fin));
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, ack), 102);
 	run_free(&r);
 }
@@ -364,13 +364,13 @@ START_TEST(half_close_data_flows_to_the_shut_down_side)
 		const struct trace_event *a = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, k + 1);
 		ck_assert_ptr_nonnull(d);
 		ck_assert_int_gt(d->t, cw);
-		ck_assert_int_gt(d->u.seg.t_arrived, fw2);
+		ck_assert_int_gt(trace_arrival(d), fw2);
 		ck_assert_uint_eq(d->u.seg.len, 1000);
-		ck_assert_int_eq(a->t, d->u.seg.t_arrived);
+		ck_assert_int_eq(a->t, trace_arrival(d));
 		ck_assert_uint_eq(trace_rel_ack(&r.tr, a), 1000 * (uint32_t)k + 1);
 		/* ... and the program, still reading, gets the bytes. */
 		long rd = find_app(&r.tr, -1, SIDE_CLIENT, APP_RECV, APP_OK);
-		while (rd >= 0 && (r.tr.ev[rd].t != d->u.seg.t_arrived ||
+		while (rd >= 0 && (r.tr.ev[rd].t != trace_arrival(d) ||
 		    r.tr.ev[rd].u.app.arg != 1000))
 			rd = find_app(&r.tr, rd, SIDE_CLIENT, APP_RECV, APP_OK);
 		ck_assert_int_ge(rd, 0);
@@ -397,7 +397,7 @@ START_TEST(half_close_with_close_instead_the_data_meets_a_rst)
 	const struct trace_event *rst = sent(&r.tr, 1, SIDE_CLIENT, SEG_RST, 1);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_ptr_nonnull(rst);
-	ck_assert_int_eq(rst->t, d->u.seg.t_arrived);
+	ck_assert_int_eq(rst->t, trace_arrival(d));
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, rst), 102);
 	/* The RST meets the server in CLOSE_WAIT: Linux reports EPIPE on
 	 * the next write, not ECONNRESET (reads already ended at the FIN). */
@@ -420,8 +420,8 @@ START_TEST(simultaneous_close_fins_cross_both_closing_both_time_wait)
 	/* Each FIN leaves before the other one arrives: they cross. */
 	const struct trace_event *cf = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
 	const struct trace_event *sf = sent(&r.tr, 1, SIDE_SERVER, FINACK, 1);
-	ck_assert_int_lt(cf->t, sf->u.seg.t_arrived);
-	ck_assert_int_lt(sf->t, cf->u.seg.t_arrived);
+	ck_assert_int_lt(cf->t, trace_arrival(sf));
+	ck_assert_int_lt(sf->t, trace_arrival(cf));
 	/* Each side ACKs from CLOSING with seq=2 ack=2. */
 	for (int side = 0; side < 2; side++) {
 		const struct trace_event *a = sent(&r.tr, 1, side, SEG_ACK,
@@ -455,7 +455,7 @@ START_TEST(fin_lost_closer_resends_it_after_one_rto)
 	ck_path(&r.tr, SIDE_CLIENT, 1,
 	    "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT CLOSED");
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSE_WAIT),
-	    f2->u.seg.t_arrived);
+	    trace_arrival(f2));
 	run_free(&r);
 }
 END_TEST
@@ -491,7 +491,7 @@ START_TEST(last_ack_lost_fin_again_after_rto_and_2msl_restarts)
 	ck_path(&r.tr, SIDE_SERVER, 1,
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSED),
-	    again->u.seg.t_arrived);
+	    trace_arrival(again));
 	/* TIME_WAIT ends 60 s after the re-ACK, not after the first ACK. */
 	ck_assert_int_eq(left(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT) - again->t,
 	    60 * SEC);
@@ -508,7 +508,7 @@ START_TEST(last_ack_lost_without_time_wait_the_fin_meets_a_rst)
 	const struct trace_event *f2 = sent(&r.tr, 1, SIDE_SERVER, FINACK, 2);
 	const struct trace_event *rst = sent(&r.tr, 1, SIDE_CLIENT, SEG_RST, 1);
 	ck_assert_ptr_nonnull(rst);
-	ck_assert_int_eq(rst->t, f2->u.seg.t_arrived);
+	ck_assert_int_eq(rst->t, trace_arrival(f2));
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, rst), 102);
 	ck_assert_int_eq(count_sent(&r.tr, SIDE_CLIENT, SEG_ACK), 3);
 	run_free(&r);
@@ -544,10 +544,10 @@ START_TEST(time_wait_acks_and_drops_the_old_duplicate)
 
 	/* The old reply arrives in TIME_WAIT: ACKed (ack=302) and dropped. */
 	int64_t tw_in = entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT);
-	ck_assert_int_gt(old->u.seg.t_arrived, tw_in);
+	ck_assert_int_gt(trace_arrival(old), tw_in);
 	const struct trace_event *dup = sent(&r.tr, 1, SIDE_CLIENT, SEG_ACK, 4);
 	ck_assert_ptr_nonnull(dup);
-	ck_assert_int_eq(dup->t, old->u.seg.t_arrived);
+	ck_assert_int_eq(dup->t, trace_arrival(old));
 	ck_assert(dup->u.seg.notes & NOTE_DUP_ACK);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, dup), 302);
 	ck_assert_int_eq(left(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
@@ -566,7 +566,7 @@ START_TEST(time_wait_acks_and_drops_the_old_duplicate)
 	ck_assert_ptr_nonnull(rst);
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, rst), 302);
 	ck_assert_int_eq(entered(&r.tr, SIDE_CLIENT, 1, TCP_CLOSED),
-	    rst->u.seg.t_arrived);
+	    trace_arrival(rst));
 	run_free(&r);
 }
 END_TEST
@@ -586,7 +586,7 @@ START_TEST(without_time_wait_paws_still_rejects_the_old_duplicate)
 		const struct trace_event *ev = &r.tr.ev[i];
 		ck_assert_msg(!(ev->type == TRACE_APP && ev->conn == 2 &&
 		    ev->side == SIDE_CLIENT && ev->u.app.call == APP_RECV &&
-		    ev->u.app.arg == 300 && ev->t == old->u.seg.t_arrived),
+		    ev->u.app.arg == 300 && ev->t == trace_arrival(old)),
 		    "the stale reply was read as data");
 	}
 	run_free(&r);
@@ -617,7 +617,7 @@ START_TEST(without_time_wait_the_old_duplicate_is_accepted_as_data)
 	for (size_t i = 0; i < r.tr.nev && !ack; i++) {
 		const struct trace_event *ev = &r.tr.ev[i];
 		if (ev->type == TRACE_SEGMENT && ev->conn == 2 &&
-		    ev->side == SIDE_CLIENT && ev->t == old->u.seg.t_arrived)
+		    ev->side == SIDE_CLIENT && ev->t == trace_arrival(old))
 			ack = ev;
 	}
 	ck_assert_ptr_nonnull(ack);
@@ -632,15 +632,15 @@ START_TEST(without_time_wait_the_old_duplicate_is_accepted_as_data)
 			rd = ev;
 	}
 	ck_assert_ptr_nonnull(rd);
-	ck_assert_int_eq(rd->t, old->u.seg.t_arrived);
+	ck_assert_int_eq(rd->t, trace_arrival(old));
 
 	/* The real reply, sent before and arriving after, is a duplicate. */
 	const struct trace_event *real = sent(&r.tr, 2, SIDE_SERVER, DATA, 1);
-	ck_assert_int_lt(real->t, old->u.seg.t_arrived);
-	ck_assert_int_gt(real->u.seg.t_arrived, old->u.seg.t_arrived);
+	ck_assert_int_lt(real->t, trace_arrival(old));
+	ck_assert_int_gt(trace_arrival(real), trace_arrival(old));
 	const struct trace_event *dup = sent(&r.tr, 2, SIDE_CLIENT, SEG_ACK, 3);
 	ck_assert_ptr_nonnull(dup);
-	ck_assert_int_eq(dup->t, real->u.seg.t_arrived);
+	ck_assert_int_eq(dup->t, trace_arrival(real));
 	ck_assert(dup->u.seg.notes & NOTE_DUP_ACK);
 	run_free(&r);
 }
@@ -671,10 +671,10 @@ START_TEST(fin_wait_2_orphan_times_out_silently_then_rst)
 	ck_assert_int_eq(sfin->t, 100 * SEC);
 	const struct trace_event *rst = sent(&r.tr, 1, SIDE_CLIENT, SEG_RST, 1);
 	ck_assert_ptr_nonnull(rst);
-	ck_assert_int_eq(rst->t, sfin->u.seg.t_arrived);
+	ck_assert_int_eq(rst->t, trace_arrival(sfin));
 	ck_assert_uint_eq(rst->u.seg.seq, sfin->u.seg.ack);
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, 1, TCP_CLOSED),
-	    rst->u.seg.t_arrived);
+	    trace_arrival(rst));
 	run_free(&r);
 }
 END_TEST
@@ -687,7 +687,7 @@ START_TEST(fin_wait_2_textbook_has_no_timer)
 	    "FIN_WAIT_2 TIME_WAIT CLOSED");
 	ck_assert_int_eq(timers(&r.tr, SIDE_CLIENT, TIMER_FIN_WAIT_2, TIMER_ARMED), 0);
 	ck_assert_int_eq(entered(&r.tr, SIDE_CLIENT, 1, TCP_TIME_WAIT),
-	    sent(&r.tr, 1, SIDE_SERVER, FINACK, 1)->u.seg.t_arrived);
+	    trace_arrival(sent(&r.tr, 1, SIDE_SERVER, FINACK, 1)));
 	ck_assert_int_eq(count_sent(&r.tr, SIDE_CLIENT, SEG_RST), 0);
 	run_free(&r);
 }
@@ -797,9 +797,9 @@ START_TEST(reuseaddr_syn_on_a_time_wait_four_tuple_reopens_it)
 	ck_assert_ptr_nonnull(syn);
 	int64_t tw_in = entered(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT);
 	ck_assert_int_ge(tw_in, 0);
-	ck_assert_int_lt(tw_in, syn->u.seg.t_arrived);
+	ck_assert_int_lt(tw_in, trace_arrival(syn));
 	ck_assert_int_eq(left(&r.tr, SIDE_SERVER, 1, TCP_TIME_WAIT),
-	    syn->u.seg.t_arrived);
+	    trace_arrival(syn));
 	/* Its ISN is above what the old connection had reached. */
 	const struct trace_event *fin = sent(&r.tr, 1, SIDE_CLIENT, FINACK, 1);
 	ck_assert_ptr_nonnull(fin);
@@ -809,7 +809,7 @@ START_TEST(reuseaddr_syn_on_a_time_wait_four_tuple_reopens_it)
 	const struct trace_event *sa = sent(&r.tr, 2, SIDE_SERVER,
 	    SEG_SYN | SEG_ACK, 1);
 	ck_assert_ptr_nonnull(sa);
-	ck_assert_int_eq(sa->t, syn->u.seg.t_arrived);
+	ck_assert_int_eq(sa->t, trace_arrival(syn));
 	ck_assert(path_has(&r.tr, SIDE_CLIENT, 2, "SYN_SENT ESTABLISHED"));
 	ck_assert(path_has(&r.tr, SIDE_SERVER, 2, "SYN_RCVD ESTABLISHED"));
 	for (size_t k = 0; k < r.tr.nev; k++)

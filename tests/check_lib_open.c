@@ -134,33 +134,37 @@ START_TEST(handshake_flags_isns_and_seq_ack_arithmetic)
 	for (int i = 0; i < 2; i++) {
 		const struct trace_event *s = i ? synack : syn;
 		ck_assert_int_ge(s->u.seg.opt, 0);
-		const struct segment_options *o = &r.tr.opts[s->u.seg.opt];
-		ck_assert(o->present & SEGOPT_MSS);
-		ck_assert(o->present & SEGOPT_WSCALE);
-		ck_assert(o->present & SEGOPT_SACK_PERM);
-		ck_assert_uint_eq(o->mss, 1460);
-		ck_assert_uint_eq(o->wscale, 7);
+		struct segment_options o;
+		trace_options(&r.tr, s, &o);
+		ck_assert(o.present & SEGOPT_MSS);
+		ck_assert(o.present & SEGOPT_WSCALE);
+		ck_assert(o.present & SEGOPT_SACK_PERM);
+		ck_assert_uint_eq(o.mss, 1460);
+		ck_assert_uint_eq(o.wscale, 7);
 		ck_assert_uint_eq(s->u.seg.win, 64240);
-		ck_assert(o->present & SEGOPT_TIMESTAMP);
+		ck_assert(o.present & SEGOPT_TIMESTAMP);
 	}
 	/* SYN-only options stay in the SYNs: the ACK keeps only the
 	 * timestamps both sides agreed on, echoing the server's TSval. */
 	ck_assert_int_ge(ack->u.seg.opt, 0);
-	const struct segment_options *ao = &r.tr.opts[ack->u.seg.opt];
-	ck_assert_uint_eq(ao->present, SEGOPT_TIMESTAMP);
-	ck_assert_uint_eq(ao->ts_ecr, r.tr.opts[synack->u.seg.opt].ts_val);
+	struct segment_options ao, so;
+	trace_options(&r.tr, ack, &ao);
+	trace_options(&r.tr, synack, &so);
+	ck_assert_uint_eq(ao.present, SEGOPT_TIMESTAMP);
+	ck_assert_uint_eq(ao.ts_ecr, so.ts_val);
 	/* ... and so does every later segment (12 bytes of each one). */
 	for (int i = 0; i < 2; i++) {
 		const struct trace_event *s = i ? dack : data;
 		ck_assert_int_ge(s->u.seg.opt, 0);
-		ck_assert_uint_eq(r.tr.opts[s->u.seg.opt].present, SEGOPT_TIMESTAMP);
+		trace_options(&r.tr, s, &so);
+		ck_assert_uint_eq(so.present, SEGOPT_TIMESTAMP);
 	}
 
 	/* The flags on screen: P. is PSH+ACK on the data segment; the
 	 * server's quick ACK of it leaves the moment it arrives. */
 	ck_assert_uint_eq(data->u.seg.flags, SEG_PSH | SEG_ACK);
 	ck_assert_uint_eq(dack->u.seg.flags, SEG_ACK);
-	ck_assert_int_eq(dack->t, data->u.seg.t_arrived);
+	ck_assert_int_eq(dack->t, trace_arrival(data));
 
 	/* The client is established half a round trip before the server. */
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, TCP_ESTABLISHED) -
@@ -173,7 +177,8 @@ START_TEST(handshake_flags_isns_and_seq_ack_arithmetic)
 	run_scenario_with(&r, "handshake", "textbook", NULL, true);
 	syn = nth_segment(&r.tr, 1);
 	ck_assert_int_ge(syn->u.seg.opt, 0);
-	ck_assert(!(r.tr.opts[syn->u.seg.opt].present & SEGOPT_TIMESTAMP));
+	trace_options(&r.tr, syn, &so);
+	ck_assert(!(so.present & SEGOPT_TIMESTAMP));
 	run_free(&r);
 }
 END_TEST
@@ -299,7 +304,7 @@ START_TEST(synack_lost_both_retransmit_and_a_repeated_syn_is_answered_at_once)
 	/* The fourth: no timer fired, the third SYN's arrival sent it. */
 	const struct trace_event *fourth = sent(&r.tr, SIDE_SERVER, sa, 4);
 	const struct trace_event *syn3 = sent(&r.tr, SIDE_CLIENT, SEG_SYN, 3);
-	ck_assert_int_eq(fourth->t, syn3->u.seg.t_arrived);
+	ck_assert_int_eq(fourth->t, trace_arrival(syn3));
 	ck_assert_int_eq(fourth->t, 2150 * MS);
 	ck_assert(!fourth->u.seg.lost);
 	/* Every copy repeats the same ISN and ack. */
@@ -330,7 +335,7 @@ START_TEST(third_ack_lost_data_completes_the_servers_handshake)
 	const struct trace_event *synack = sent(&r.tr, SIDE_SERVER, SEG_SYN | SEG_ACK, 1);
 	ck_assert_uint_eq(data->u.seg.ack, synack->u.seg.seq + 1);
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, TCP_ESTABLISHED),
-	    data->u.seg.t_arrived);
+	    trace_arrival(data));
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, 1, buf, sizeof buf),
 	    "LISTEN SYN_RCVD ESTABLISHED");
 	/* The data is kept and acknowledged; no SYN-ACK was resent, no ACK. */
@@ -339,7 +344,7 @@ START_TEST(third_ack_lost_data_completes_the_servers_handshake)
 	ck_assert_int_eq(fired(&r.tr, SIDE_SERVER, TIMER_RETRANSMIT, 0, 100 * SEC), 0);
 	long acc = find_app(&r.tr, -1, SIDE_SERVER, APP_ACCEPT, APP_OK);
 	ck_assert_int_ge(acc, 0);
-	ck_assert_int_eq(r.tr.ev[acc].t, data->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[acc].t, trace_arrival(data));
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
 }
@@ -394,10 +399,10 @@ START_TEST(third_ack_data_rides_on_the_third_segment)
 	/* send() was called in SYN_SENT, before the SYN-ACK came. */
 	long s = find_app(&r.tr, -1, SIDE_CLIENT, APP_SEND, APP_PENDING);
 	ck_assert_int_ge(s, 0);
-	ck_assert_int_lt(r.tr.ev[s].t, synack->u.seg.t_arrived);
+	ck_assert_int_lt(r.tr.ev[s].t, trace_arrival(synack));
 	/* It completes the server's handshake and is acknowledged. */
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, TCP_ESTABLISHED),
-	    third->u.seg.t_arrived);
+	    trace_arrival(third));
 	ck_assert_uint_eq(nth_segment(&r.tr, 4)->u.seg.ack, third->u.seg.seq + 100);
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
@@ -455,7 +460,7 @@ START_TEST(two_way_handshake_stale_syn_is_reset_in_syn_rcvd)
 	/* The client gave up (closed, sending nothing) before the SYN arrived. */
 	ck_assert_str_eq(state_path(&r.tr, SIDE_CLIENT, 1, buf, sizeof buf),
 	    "CLOSED SYN_SENT CLOSED");
-	ck_assert_int_lt(entered(&r.tr, SIDE_CLIENT, TCP_CLOSED), syn->u.seg.t_arrived);
+	ck_assert_int_lt(entered(&r.tr, SIDE_CLIENT, TCP_CLOSED), trace_arrival(syn));
 	ck_assert(syn->u.seg.notes & NOTE_DELAYED);
 	/* The server only got to SYN_RCVD; the RST (seq = SYN-ACK's ack)
 	 * sent it back to LISTEN and the application saw nothing. */
@@ -483,7 +488,7 @@ START_TEST(two_way_handshake_what_if_server_accepts_unwanted_connection)
 	ck_assert_msg(strstr(p, "ESTABLISHED") != NULL, "%s", p);
 	const struct trace_event *syn = nth_segment(&r.tr, 1);
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, TCP_ESTABLISHED),
-	    syn->u.seg.t_arrived);
+	    trace_arrival(syn));
 	ck_assert_int_ge(find_app(&r.tr, -1, SIDE_SERVER, APP_ACCEPT, APP_OK), 0);
 	ck_assert_ptr_nonnull(sent(&r.tr, SIDE_SERVER, SEG_PSH | SEG_ACK, 1));
 	/* Only the client's RST ends it. */
@@ -533,7 +538,7 @@ START_TEST(isn_predictable_forged_rst_kills_the_connection)
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, 1, buf, sizeof buf),
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSED");
 	ck_assert_int_eq(entered(&r.tr, SIDE_SERVER, TCP_CLOSED),
-	    forged->u.seg.t_arrived);
+	    trace_arrival(forged));
 	ck_assert_int_ge(find_app(&r.tr, -1, SIDE_SERVER, APP_RECV, APP_ECONNRESET), 0);
 	/* And the real client finds out with its next segment. */
 	ck_assert_int_ge(find_app(&r.tr, -1, SIDE_CLIENT, APP_RECV, APP_ECONNRESET), 0);

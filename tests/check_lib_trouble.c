@@ -103,7 +103,7 @@ START_TEST(abort_sends_rst_at_snd_nxt_and_skips_time_wait)
 	 * arrives, and nobody answers the RST. */
 	long reset = find_app(&r.tr, -1, SIDE_SERVER, APP_RECV, APP_ECONNRESET);
 	ck_assert_int_gt(reset, rst);
-	ck_assert_int_eq(r.tr.ev[reset].t, e->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[reset].t, trace_arrival(e));
 	ck_assert_int_lt(find_segment(&r.tr, rst, SIDE_SERVER, NULL), 0);
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
@@ -135,11 +135,11 @@ START_TEST(half_open_peer_answers_with_rst_at_seg_ack)
 	char fl[10];
 	ck_assert_str_eq(segment_flags_str(e->u.seg.flags, fl), "R");
 	ck_assert_uint_eq(e->u.seg.seq, d->u.seg.ack);
-	ck_assert_int_eq(e->t, d->u.seg.t_arrived);
+	ck_assert_int_eq(e->t, trace_arrival(d));
 	/* The server's application gets ECONNRESET. */
 	long reset = find_app(&r.tr, rst, SIDE_SERVER, APP_RECV, APP_ECONNRESET);
 	ck_assert_int_ge(reset, 0);
-	ck_assert_int_eq(r.tr.ev[reset].t, e->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[reset].t, trace_arrival(e));
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
 	run_free(&r);
 }
@@ -214,13 +214,13 @@ START_TEST(keepalive_live_peer_answers_probe)
 	ck_assert(!p->u.seg.lost);
 	long ans = find_segment(&r.tr, probe, SIDE_CLIENT, ".");
 	const struct trace_event *a = seg_at(&r.tr, ans);
-	ck_assert_int_eq(a->t, p->u.seg.t_arrived);
+	ck_assert_int_eq(a->t, trace_arrival(p));
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, a), 1);
 	ck_assert_uint_eq(trace_rel_ack(&r.tr, a), 1);
 	ck_assert(!a->u.seg.lost);
 	/* The answer restarts the idle wait: no second probe 75 s later. */
 	long next = find_segment(&r.tr, probe, SIDE_SERVER, ".");
-	ck_assert_int_ge(seg_at(&r.tr, next)->t, a->u.seg.t_arrived + S(600));
+	ck_assert_int_ge(seg_at(&r.tr, next)->t, trace_arrival(a) + S(600));
 	run_free(&r);
 }
 END_TEST
@@ -338,11 +338,12 @@ START_TEST(syn_cookies_keep_no_state_and_client_connects)
 	 * window scaling and SACK: the client's choices ride in the low
 	 * bits of its TSval (scale 7, SACK bit 0x10) and come back as TSecr. */
 	ck_assert_int_ge(e->u.seg.opt, 0);
-	const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
-	ck_assert(o->present & SEGOPT_MSS);
-	ck_assert(o->present & SEGOPT_TIMESTAMP);
-	ck_assert(o->present & SEGOPT_WSCALE);
-	ck_assert_uint_eq(o->ts_val & 0x1f, 0x10 | 7);
+	struct segment_options o;
+	trace_options(&r.tr, e, &o);
+	ck_assert(o.present & SEGOPT_MSS);
+	ck_assert(o.present & SEGOPT_TIMESTAMP);
+	ck_assert(o.present & SEGOPT_WSCALE);
+	ck_assert_uint_eq(o.ts_val & 0x1f, 0x10 | 7);
 	/* No half-open entry for the client: its final ACK alone rebuilds
 	 * the connection, LISTEN -> ESTABLISHED. */
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, c, buf, sizeof buf),
@@ -354,7 +355,7 @@ START_TEST(syn_cookies_keep_no_state_and_client_connects)
 	ck_assert_uint_eq(a->u.seg.ack, e->u.seg.seq + 1);	/* cookie + 1 */
 	long est = find_state(&r.tr, ack, SIDE_SERVER, TCP_ESTABLISHED);
 	ck_assert_int_eq(r.tr.ev[est].conn, c);
-	ck_assert_int_eq(r.tr.ev[est].t, a->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[est].t, trace_arrival(a));
 	ck_assert_str_eq(segment_flags_str(a->u.seg.flags, fl), ".");
 	/* Both applications see a normal connection. */
 	ck_assert_int_ge(find_conn_app(&r.tr, c, SIDE_CLIENT, APP_CONNECT, APP_OK), 0);
@@ -442,14 +443,12 @@ END_TEST
 
 /* ---- fast-open ---- */
 
-/* The TFO option of a segment event, or NULL if it has none. */
-static const struct segment_options *tfo_opt(const struct trace *tr,
-    const struct trace_event *e)
+/* Whether a segment event has the TFO option; its options in *o. */
+static bool tfo_opt(const struct trace *tr, const struct trace_event *e,
+    struct segment_options *o)
 {
-	if (e->u.seg.opt < 0)
-		return NULL;
-	const struct segment_options *o = &tr->opts[e->u.seg.opt];
-	return o->present & SEGOPT_TFO ? o : NULL;
+	trace_options(tr, e, o);
+	return o->present & SEGOPT_TFO;
 }
 
 START_TEST(fast_open_cookie_then_data_in_syn)
@@ -465,12 +464,12 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	long syn1 = find_conn_segment(&r.tr, -1, c1, SIDE_CLIENT, "S");
 	const struct trace_event *s1 = seg_at(&r.tr, syn1);
 	ck_assert_uint_eq(s1->u.seg.len, 0);
-	ck_assert_ptr_nonnull(tfo_opt(&r.tr, s1));
-	ck_assert_uint_eq(tfo_opt(&r.tr, s1)->tfo_len, 0);
+	struct segment_options cookie, sent;
+	ck_assert(tfo_opt(&r.tr, s1, &cookie));
+	ck_assert_uint_eq(cookie.tfo_len, 0);
 	long sa1 = find_conn_segment(&r.tr, syn1, c1, SIDE_SERVER, "S.");
-	const struct segment_options *cookie = tfo_opt(&r.tr, seg_at(&r.tr, sa1));
-	ck_assert_ptr_nonnull(cookie);
-	ck_assert_uint_gt(cookie->tfo_len, 0);
+	ck_assert(tfo_opt(&r.tr, seg_at(&r.tr, sa1), &cookie));
+	ck_assert_uint_gt(cookie.tfo_len, 0);
 	long d1 = find_conn_segment(&r.tr, sa1, c1, SIDE_CLIENT, "P.");
 	ck_assert_uint_eq(trace_rel_seq(&r.tr, seg_at(&r.tr, d1)), 1);
 	ck_assert_uint_eq(seg_at(&r.tr, d1)->u.seg.len, 100);
@@ -480,10 +479,9 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	const struct trace_event *s2 = seg_at(&r.tr, syn2);
 	ck_assert_uint_eq(s2->u.seg.len, 100);
 	ck_assert(s2->u.seg.notes & NOTE_TFO_DATA);
-	const struct segment_options *sent = tfo_opt(&r.tr, s2);
-	ck_assert_ptr_nonnull(sent);
-	ck_assert_uint_eq(sent->tfo_len, cookie->tfo_len);
-	ck_assert(memcmp(sent->tfo_cookie, cookie->tfo_cookie, cookie->tfo_len) == 0);
+	ck_assert(tfo_opt(&r.tr, s2, &sent));
+	ck_assert_uint_eq(sent.tfo_len, cookie.tfo_len);
+	ck_assert(memcmp(sent.tfo_cookie, cookie.tfo_cookie, cookie.tfo_len) == 0);
 	/* The SYN-ACK acknowledges the SYN and the data. */
 	long sa2 = find_conn_segment(&r.tr, syn2, c2, SIDE_SERVER, "S.");
 	ck_assert_uint_eq(seg_at(&r.tr, sa2)->u.seg.ack, s2->u.seg.seq + 101);
@@ -500,14 +498,14 @@ START_TEST(fast_open_cookie_then_data_in_syn)
 	ck_assert_int_ge(rd, 0);
 	ck_assert_int_lt(rd, est2);
 	ck_assert_uint_eq(r.tr.ev[rd].u.app.arg, 100);
-	ck_assert_int_eq(r.tr.ev[rd].t, s2->u.seg.t_arrived);
+	ck_assert_int_eq(r.tr.ev[rd].t, trace_arrival(s2));
 	long reply = find_conn_segment(&r.tr, syn2, c2, SIDE_SERVER, "P.");
 	ck_assert_int_lt(reply, est2);
 	/* One round trip after its SYN the client has the reply (two on the
 	 * first connection). */
-	ck_assert_int_eq(seg_at(&r.tr, reply)->u.seg.t_arrived, s2->t + MS(100));
+	ck_assert_int_eq(trace_arrival(seg_at(&r.tr, reply)), s2->t + MS(100));
 	long r1 = find_conn_segment(&r.tr, d1, c1, SIDE_SERVER, "P.");
-	ck_assert_int_eq(seg_at(&r.tr, r1)->u.seg.t_arrived, s1->t + MS(200));
+	ck_assert_int_eq(trace_arrival(seg_at(&r.tr, r1)), s1->t + MS(200));
 	ck_assert_str_eq(state_path(&r.tr, SIDE_SERVER, c2, buf, sizeof buf),
 	    "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED");
 	ck_assert_uint_gt(count_narrations(&r.tr), 0);
@@ -523,8 +521,9 @@ START_TEST(fast_open_needs_the_server_bit)
 	static const char *const sets[] = { "fastopen=1", NULL };
 	run_scenario_with(&r, "fast-open", NULL, sets, true);
 	ck_assert_int_eq(count_segments(&r.tr, 0, SIDE_CLIENT, NULL, NOTE_TFO_DATA), 0);
+	struct segment_options o;
 	for (long i = -1; (i = find_segment(&r.tr, i, SIDE_SERVER, "S.")) >= 0;)
-		ck_assert_ptr_null(tfo_opt(&r.tr, &r.tr.ev[i]));
+		ck_assert(!tfo_opt(&r.tr, &r.tr.ev[i], &o));
 	int c2 = conn_of_port(&r.tr, 49153);
 	long rd = find_conn_app(&r.tr, c2, SIDE_SERVER, APP_RECV, APP_OK);
 	long est = find_state(&r.tr, -1, SIDE_SERVER, TCP_ESTABLISHED);
@@ -548,9 +547,10 @@ START_TEST(syn_cookies_without_timestamps_lose_window_scale_and_sack)
 		const struct trace_event *e = &r.tr.ev[i];
 		if (e->type != TRACE_SEGMENT || !(e->u.seg.notes & NOTE_SYN_COOKIE))
 			continue;
-		const struct segment_options *o = &r.tr.opts[e->u.seg.opt];
-		ck_assert(o->present & SEGOPT_MSS);
-		ck_assert(!(o->present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM |
+		struct segment_options o;
+		trace_options(&r.tr, e, &o);
+		ck_assert(o.present & SEGOPT_MSS);
+		ck_assert(!(o.present & (SEGOPT_WSCALE | SEGOPT_SACK_PERM |
 		    SEGOPT_TIMESTAMP)));
 		seen = true;
 	}

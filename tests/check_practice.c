@@ -142,7 +142,7 @@ static char truth_reaction(const struct trace *tr, const struct trace_event *s)
 		const struct trace_event *e = &tr->ev[i];
 
 		if (e->type != TRACE_SEGMENT || e->conn != s->conn ||
-		    e->side == s->side || e->t != s->u.seg.t_arrived)
+		    e->side == s->side || e->t != trace_arrival(s))
 			continue;
 		if (e->u.seg.flags & SEG_RST)
 			return 'R';
@@ -207,7 +207,7 @@ static void check_question(const struct practice_question *q)
 
 		ck_assert_msg(q->segment >= 0 && (size_t)q->segment < q->at &&
 		    s->type == TRACE_SEGMENT && !s->u.seg.lost &&
-		    s->u.seg.t_arrived > q->t && s->side != q->side,
+		    trace_arrival(s) > q->t && s->side != q->side,
 		    "%s: not a segment on its way", q->id);
 		react = truth_reaction(tr, s);
 		if (strcmp(right, "No: the receiver drops it without a word") ==
@@ -364,7 +364,7 @@ START_TEST(old_duplicate_in_time_wait)
 	}
 	ck_assert_int_ge(dup, 0);
 	ck_assert_int_eq(practice_predict(&r.tr, "time-wait-old-duplicate",
-	    r.tr.ev[dup].u.seg.t_arrived - 1, PK_ACCEPT, SIDE_CLIENT, 1, &rng,
+	    trace_arrival(&r.tr.ev[dup]) - 1, PK_ACCEPT, SIDE_CLIENT, 1, &rng,
 	    &q), 0);
 	ck_assert_int_eq(q.segment, dup);
 	ck_assert_str_eq(q.choices[q.right], "No: it is not acceptable; the "

@@ -79,6 +79,8 @@ START_TEST(set_parses_times_counts_and_delay)
 	ck_assert_int_eq(p.delay[0], 200 * MS);
 	ck_assert_int_eq(p.delay[1], 200 * MS);
 	ck_assert_int_eq(profile_set(&p, "delay_s2c=1.5s", NULL), 0);
+	ck_assert_int_eq(profile_set(&p, "delay_c2s=30min", NULL), 0);
+	ck_assert_int_eq(p.delay[0], PROFILE_DELAY_MAX);
 	ck_assert_int_eq(p.delay[1], 1500 * MS);
 	ck_assert_int_eq(profile_set(&p, "rfc1337=1", NULL), 0);
 	ck_assert(p.rfc1337);
@@ -115,6 +117,9 @@ START_TEST(set_refuses_bad_input)
 		{ "syn_retries=200", "syn_retries: expected a whole number from 0 to 127, got '200'" },
 		{ "wscale=15", "wscale: expected a whole number from -1 to 14, got '15'" },
 		{ "syncookies=", "syncookies: expected a whole number from 0 to 2, got ''" },
+		/* A segment's arrival must fit its trace event. */
+		{ "delay=1801", "delay: at most 1800 s, got '1801'" },
+		{ "delay_s2c=1800.000001", "delay_s2c: at most 1800 s, got '1800.000001'" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct profile p;

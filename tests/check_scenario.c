@@ -714,6 +714,12 @@ static const struct {
 	    "f:5:1: 'drop' needs a segment, e.g. 'drop server:FIN#1'" },
 	{ T(HEAD STEP "delay server:FIN#1\n"),
 	    "f:5:1: 'delay' needs a time, e.g. 'delay server:FIN#1 3'" },
+	/* One segment may meet every delay: they must fit its event. */
+	{ T(HEAD STEP "delay server:FIN#1 20min\ndelay client:ANY 10min\n"
+	    "delay client:ACK#2 1us\n"), "f:7:20: the delays add up to more "
+	    "than 1800 s, the most a segment may be held back" },
+	{ T(HEAD STEP "delay server:FIN#1 1801\n"), "f:5:20: the delays add "
+	    "up to more than 1800 s, the most a segment may be held back" },
 	{ T(HEAD STEP "delay server:FINN 3\n"), "f:5:7: bad segment "
 	    "descriptor 'server:FINN': unknown kind 'FINN' (SYN, SYN-ACK, FIN, "
 	    "RST, DATA, ACK, ANY)" },

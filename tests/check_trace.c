@@ -211,7 +211,7 @@ START_TEST(test_numbering_options_rebuild)
 	ck_assert_int_eq(trace_conn(&tr, 2)->id, 2);
 
 	e = send_seg(&tr, 0, c1, SIDE_CLIENT, SEG_SYN, 4, 0, 0);
-	ck_assert_uint_eq(e->u.seg.n, 1);
+	ck_assert_uint_eq(e->n, 1);
 	ck_assert_int_eq(e->u.seg.opt, -1);
 	ck_assert_uint_eq(tr.nopts, 0);
 
@@ -221,9 +221,9 @@ START_TEST(test_numbering_options_rebuild)
 	trace_add_app(&tr, 1, c2, SIDE_SERVER, APP_ACCEPT, APP_PENDING, 0);
 	e = trace_add_segment(&tr, 2, c2, SIDE_SERVER, &s, TRACE_T_NONE,
 	    NOTE_RETRANSMISSION);
-	ck_assert_uint_eq(e->u.seg.n, 2);
+	ck_assert_uint_eq(e->n, 2);
 	ck_assert(e->u.seg.lost);
-	ck_assert_int_eq(e->u.seg.t_arrived, TRACE_T_NONE);
+	ck_assert_int_eq(trace_arrival(e), TRACE_T_NONE);
 	ck_assert_uint_eq(e->u.seg.notes, NOTE_RETRANSMISSION);
 	ck_assert_int_eq(e->u.seg.opt, 0);
 	ck_assert_uint_eq(tr.nsegs, 2);
@@ -246,6 +246,96 @@ START_TEST(test_numbering_options_rebuild)
 }
 END_TEST
 
+/* Option sets as trace_options() gives them back: what was present,
+ * every other field zero. */
+START_TEST(test_option_sets)
+{
+	struct trace tr;
+	struct segment s[6];
+	struct segment_options want[6], got;
+	int opt[6], newid[4] = { 0, 1, 0, 1 };
+
+	for (int i = 0; i < 6; i++) {
+		s[i] = mkseg(SEG_ACK, 1, 1, 0);
+		/* Fields of options not present must not count. */
+		s[i].opt.mss = 1000;
+		s[i].opt.ts_val = 5;
+		s[i].opt.nsack = 2;
+		s[i].opt.tfo_len = 3;
+		memset(&want[i], 0, sizeof want[i]);
+	}
+	/* A SYN's without timestamps: shared. */
+	s[0].opt.present = want[0].present = SEGOPT_MSS | SEGOPT_WSCALE |
+	    SEGOPT_SACK_PERM;
+	s[0].opt.mss = want[0].mss = 1460;
+	s[0].opt.wscale = want[0].wscale = 14;
+	/* SACK blocks with timestamps: kept each time. */
+	s[1].opt.present = want[1].present = SEGOPT_SACK | SEGOPT_TIMESTAMP;
+	s[1].opt.nsack = want[1].nsack = 3;
+	for (int b = 0; b < SEG_MAX_SACK; b++) {
+		s[1].opt.sack[b][0] = 100u * (unsigned)b + 1;
+		s[1].opt.sack[b][1] = 0xffffffffu - (unsigned)b;
+		if (b < 3) {
+			want[1].sack[b][0] = s[1].opt.sack[b][0];
+			want[1].sack[b][1] = s[1].opt.sack[b][1];
+		}
+	}
+	s[1].opt.ts_val = want[1].ts_val = 0xdeadbeef;
+	s[1].opt.ts_ecr = want[1].ts_ecr = 7;
+	/* A Fast Open cookie, and a cookie request. */
+	s[2].opt.present = want[2].present = SEGOPT_MSS | SEGOPT_TFO;
+	s[2].opt.mss = want[2].mss = 536;
+	s[2].opt.tfo_len = want[2].tfo_len = SEG_MAX_TFO_COOKIE;
+	for (int b = 0; b < SEG_MAX_TFO_COOKIE; b++)
+		s[2].opt.tfo_cookie[b] = want[2].tfo_cookie[b] = (uint8_t)(b + 200);
+	s[3].opt.present = want[3].present = SEGOPT_TFO;
+	s[3].opt.tfo_len = 0;
+	s[3].opt.tfo_cookie[0] = 9;
+	/* More blocks than are kept: the count stays as it was seen. */
+	s[4].opt.present = want[4].present = SEGOPT_SACK;
+	s[4].opt.nsack = want[4].nsack = SEG_MAX_SACK + 2;
+	memset(s[4].opt.sack, 0xab, sizeof s[4].opt.sack);
+	memset(want[4].sack, 0xab, sizeof want[4].sack);
+	s[5].opt.present = want[5].present = SEGOPT_TIMESTAMP;
+	want[5].ts_val = s[5].opt.ts_val;
+
+	trace_init(&tr);
+	for (int c = 0; c < 3; c++)
+		conn_v4(&tr);
+	for (int i = 0; i < 6; i++)
+		opt[i] = trace_add_segment(&tr, i, 1 + i % 3, SIDE_CLIENT, &s[i],
+		    i, 0)->u.seg.opt;
+	for (int i = 0; i < 6; i++) {
+		trace_options(&tr, &tr.ev[i], &got);
+		ck_assert_msg(memcmp(&got, &want[i], sizeof got) == 0, "set %d", i);
+	}
+	/* Equal sets without a timestamp share one; with one, they do not. */
+	ck_assert_int_eq(trace_add_segment(&tr, 6, 1, SIDE_SERVER, &s[0], 6,
+	    0)->u.seg.opt, opt[0]);
+	ck_assert_int_eq(trace_add_segment(&tr, 7, 2, SIDE_SERVER, &s[3], 7,
+	    0)->u.seg.opt, opt[3]);
+	ck_assert_int_eq(trace_add_segment(&tr, 8, 3, SIDE_SERVER, &s[1], 8,
+	    0)->u.seg.opt, 6);
+	ck_assert_uint_eq(tr.nopts, 7);
+	/* Letting connection 2 go moves the others' sets down intact. */
+	trace_forget_conns(&tr, newid);
+	ck_assert_uint_eq(tr.nev, 6);
+	ck_assert_uint_eq(tr.nopts, 5);
+	for (size_t i = 0; i < tr.nev; i++) {
+		int k = tr.ev[i].n == 9 ? 1 : (int)tr.ev[i].n - 1;
+
+		trace_options(&tr, &tr.ev[i], &got);
+		ck_assert_msg(memcmp(&got, &want[k % 6], sizeof got) == 0,
+		    "segment %u", (unsigned)tr.ev[i].n);
+	}
+	/* The table still finds the shared set where it went. */
+	ck_assert_int_eq(trace_add_segment(&tr, 9, 1, SIDE_SERVER, &s[0], 9,
+	    0)->u.seg.opt, tr.ev[0].u.seg.opt);
+	ck_assert_uint_eq(tr.nopts, 5);
+	trace_free(&tr);
+}
+END_TEST
+
 START_TEST(test_many_events_and_narration_copies)
 {
 	struct trace tr;
@@ -258,10 +348,152 @@ START_TEST(test_many_events_and_narration_copies)
 	trace_add_narration(&tr, 1000, 1, SIDE_CLIENT, en, NULL);
 	en[0] = 'M';
 	ck_assert_uint_eq(tr.nev, 1001);
-	ck_assert_uint_eq(tr.ev[999].u.seg.n, 1000);
+	ck_assert_uint_eq(tr.ev[999].n, 1000);
 	ck_assert_str_eq(tr.ev[1000].u.narr.text[0], "mutable");
 	ck_assert_ptr_null(tr.ev[1000].u.narr.text[1]);
 	trace_free(&tr);
+}
+END_TEST
+
+START_TEST(test_event_packing)
+{
+	struct trace tr;
+	struct segment s = mkseg(SEG_ACK, 1, 1, 70000000);
+	const int64_t t = 3 * INT64_C(3600000000);	/* 3 h */
+	struct trace_event *e;
+	int conn;
+
+	/* A capture keeps one per packet. */
+	ck_assert_uint_eq(sizeof (struct trace_event), 40);
+	trace_init(&tr);
+	conn = conn_v4(&tr);
+	/* The arrival is kept as a delay after the send time, up to
+	 * TRACE_DELAY_MAX; a lost segment has none. */
+	e = trace_add_segment(&tr, t, conn, SIDE_CLIENT, &s,
+	    t + TRACE_DELAY_MAX, 0);
+	ck_assert_int_eq(trace_arrival(e), t + TRACE_DELAY_MAX);
+	ck_assert_uint_eq(e->u.seg.len, TRACE_LEN_MAX);
+	ck_assert_int_eq(trace_arrival(trace_add_segment(&tr, t, conn,
+	    SIDE_CLIENT, &s, t + TRACE_DELAY_MAX + 1, 0)), t + TRACE_DELAY_MAX);
+	ck_assert_int_eq(trace_arrival(trace_add_segment(&tr, t, conn,
+	    SIDE_CLIENT, &s, t - 1, 0)), t);
+	e = trace_add_segment(&tr, t, conn, SIDE_SERVER, &s, TRACE_T_NONE,
+	    NOTE_CHALLENGE);
+	ck_assert(e->u.seg.lost);
+	ck_assert_int_eq(trace_arrival(e), TRACE_T_NONE);
+	/* The fields that share words keep their own values. */
+	ck_assert_uint_eq(e->n, 4);
+	ck_assert_int_eq(e->type, TRACE_SEGMENT);
+	ck_assert_int_eq(e->side, SIDE_SERVER);
+	ck_assert_int_eq(e->conn, conn);
+	ck_assert_int_eq(e->u.seg.opt, -1);
+	ck_assert_uint_eq(e->u.seg.notes, NOTE_CHALLENGE);
+	ck_assert_uint_eq(e->u.seg.flags, SEG_ACK);
+	trace_add_state(&tr, t, TRACE_CONN_MAX, SIDE_SERVER, TCP_LISTEN,
+	    TCP_SYN_RCVD, "rcv-syn");
+	ck_assert_int_eq(tr.ev[4].conn, TRACE_CONN_MAX);
+	ck_assert_uint_eq(tr.ev[4].n, 0);
+	trace_free(&tr);
+}
+END_TEST
+
+/* The same story twice: narration as events of its own, and pooled
+ * (pooled != 0), which a state event before it of the same time,
+ * connection and side carries. */
+static void narrated_trace(struct trace *tr, bool pooled)
+{
+	static const char *const said[][2] = {
+		{ "The client sends a SYN.", "客户端发送 SYN。" },
+		{ "It waits.", "它等待。" },
+		{ "The server listens.", "服务器在监听。" },
+		{ "A SYN went out.", "SYN 已发出。" },
+	};
+	/* The sentences about connection 1: when, of which side. */
+	static const struct { int64_t t; int side, say; } script[] = {
+		{ 0, SIDE_CLIENT, 0 }, { 0, SIDE_CLIENT, 1 },
+		{ 0, SIDE_SERVER, 2 }, { 5, SIDE_CLIENT, 3 },
+	};
+
+	trace_init(tr);
+	tr->capture = true;
+	conn_v4(tr);
+	conn_v4(tr);
+	trace_add_state(tr, 0, 1, SIDE_CLIENT, TCP_CLOSED, TCP_SYN_SENT,
+	    "snd-syn");
+	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++) {
+		const char *en = said[script[i].say][0];
+		const char *zh = said[script[i].say][1];
+
+		if (i == 2)
+			/* Another side's state: a sentence of its own. */
+			trace_add_state(tr, 0, 2, SIDE_SERVER, TCP_LISTEN,
+			    TCP_LISTEN, TRACE_CAUSE_ASSUMED);
+		if (i == 3)
+			send_seg(tr, 5, 1, SIDE_CLIENT, SEG_SYN, 1000, 0, 0);
+		if (pooled)
+			trace_add_narration_pooled(tr, script[i].t, 1,
+			    script[i].side, trace_pool(tr, en), trace_pool(tr, zh));
+		else
+			trace_add_narration(tr, script[i].t, 1, script[i].side,
+			    en, zh);
+	}
+}
+
+START_TEST(test_pooled_narration)
+{
+	struct trace tr, own;
+	struct trace_text_opts zh = { .lang = 1 };
+	char *a, *b;
+	uint32_t k;
+	int newid[3] = { 0, 1, 0 };
+
+	narrated_trace(&tr, true);
+	narrated_trace(&own, false);
+	/* Each text once, a copy of the caller's. */
+	k = trace_pool(&tr, "It waits.");
+	ck_assert_uint_eq(trace_pool(&tr, "It waits."), k);
+	ck_assert_uint_ne(trace_pool(&tr, "It waits!"), k);
+	ck_assert_str_eq(tr.pool[k - 1], "It waits.");
+	ck_assert_uint_eq(tr.npool, 9);
+	/* The first sentence went into the state event; the second has
+	 * its own, as do those after another conn's state or a segment. */
+	ck_assert_uint_eq(own.nev, 7);
+	ck_assert_uint_eq(tr.nev, 6);
+	ck_assert_int_eq(tr.ev[0].type, TRACE_STATE);
+	ck_assert(trace_narrates(&tr.ev[0]));
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 0),
+	    "The client sends a SYN.");
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 1), "客户端发送 SYN。");
+	ck_assert_ptr_null(trace_narration(&tr, &tr.ev[0], 2));
+	ck_assert_int_eq(tr.ev[1].type, TRACE_NARRATION);
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[1], 0), "It waits.");
+	ck_assert(!trace_narrates(&tr.ev[2]));
+	ck_assert_ptr_null(trace_narration(&tr, &tr.ev[2], 0));
+	ck_assert_int_eq(tr.ev[3].type, TRACE_NARRATION);
+	ck_assert_int_eq(tr.ev[4].type, TRACE_SEGMENT);
+	ck_assert_int_eq(tr.ev[5].type, TRACE_NARRATION);
+	/* Every writer reads them as events of their own. */
+	a = write_mem(&tr, W_JSON, NULL, NULL);
+	b = write_mem(&own, W_JSON, NULL, NULL);
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_nonnull(strstr(a, "\"cause\":\"snd-syn\"}\n"
+	    "{\"type\":\"narration\",\"t\":0.000000,\"conn\":1,"
+	    "\"side\":\"client\",\"en\":\"The client sends a SYN.\""));
+	free(a);
+	free(b);
+	a = write_mem(&tr, W_TEXT, &zh, NULL);
+	b = write_mem(&own, W_TEXT, &zh, NULL);
+	ck_assert_str_eq(a, b);
+	ck_assert_ptr_nonnull(strstr(a, "客户端发送 SYN。"));
+	free(a);
+	free(b);
+	/* Letting a connection go keeps what the others carry. */
+	trace_forget_conns(&tr, newid);
+	ck_assert_uint_eq(tr.nev, 5);
+	ck_assert_str_eq(trace_narration(&tr, &tr.ev[0], 0),
+	    "The client sends a SYN.");
+	trace_free(&tr);
+	trace_free(&own);
 }
 END_TEST
 
@@ -1112,7 +1344,10 @@ Suite *trace_suite(void)
 	tcase_add_test(model, test_rel_midstream);
 	tcase_add_test(model, test_rel_syn_after_midstream_and_retransmit);
 	tcase_add_test(model, test_numbering_options_rebuild);
+	tcase_add_test(model, test_option_sets);
 	tcase_add_test(model, test_many_events_and_narration_copies);
+	tcase_add_test(model, test_event_packing);
+	tcase_add_test(model, test_pooled_narration);
 	tcase_add_test(model, test_names);
 	tcase_add_test(json, test_json_exact);
 	tcase_add_test(json, test_json_sack_relative);

@@ -113,7 +113,7 @@ const char *segments(const struct trace *tr, char *buf, size_t len)
 const struct trace_event *nth_segment(const struct trace *tr, uint32_t n)
 {
 	for (size_t i = 0; i < tr->nev; i++)
-		if (tr->ev[i].type == TRACE_SEGMENT && tr->ev[i].u.seg.n == n)
+		if (tr->ev[i].type == TRACE_SEGMENT && tr->ev[i].n == n)
 			return &tr->ev[i];
 	return NULL;
 }
@@ -155,7 +155,7 @@ size_t count_narrations(const struct trace *tr)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < tr->nev; i++)
-		n += tr->ev[i].type == TRACE_NARRATION;
+		n += trace_narrates(&tr->ev[i]);
 	return n;
 }
 

@@ -62,7 +62,7 @@ static void capview_drop_sub(struct view *v)
 
 /*
  * Copy the events of the open row's connections into v->sub, renumbered
- * from 1.  Options, listeners and narration texts stay cap's and are
+ * from 1.  Options, listeners and the narration pool stay cap's and are
  * shared, so this is done again whenever cap has grown.
  */
 static int capview_build_sub(struct view *v)
@@ -103,8 +103,11 @@ static int capview_build_sub(struct view *v)
 	free(newid);
 	v->sub.nev = v->sub.capev = nev;
 	v->sub.nconns = v->sub.capconns = (size_t)n;
-	v->sub.opts = cap->opts;
+	v->sub.optbuf = cap->optbuf;
+	v->sub.opt_at = cap->opt_at;
 	v->sub.nopts = cap->nopts;
+	v->sub.pool = cap->pool;
+	v->sub.npool = cap->npool;
 	v->sub.listeners = cap->listeners;
 	v->sub.nlisteners = cap->nlisteners;
 	v->sub.nsegs = cap->nsegs;

@@ -315,9 +315,9 @@ static void inspect_build(const struct view *v, const struct trace_event *e,
 		    _("The network loses this segment: the receiver never sees "
 		    "it, and only the sender's retransmission timer will "
 		    "notice."));
-	else if (e->u.seg.t_arrived != TRACE_T_NONE) {
-		narration_time(e->u.seg.t_arrived - e->t, val, sizeof val);
-		inspect_add(in, _("Arrives"), narration_time(e->u.seg.t_arrived, t,
+	else {
+		narration_time(e->u.seg.delay, val, sizeof val);
+		inspect_add(in, _("Arrives"), narration_time(trace_arrival(e), t,
 		    sizeof t), _("%s after it was sent: the network's one-way "
 		    "delay."), val);
 	}

@@ -44,9 +44,9 @@ static int ladder_follow_top(const struct view *v, int height)
 		int r = layout_event_row(v->lay, (size_t)cur);
 		if (r > row)
 			row = r;
-		if (e->type == TRACE_SEGMENT && e->u.seg.t_arrived != TRACE_T_NONE &&
-		    e->u.seg.t_arrived <= v->now) {
-			r = ladder_row_at(v->lay, e->u.seg.t_arrived);
+		if (e->type == TRACE_SEGMENT && !e->u.seg.lost &&
+		    trace_arrival(e) <= v->now) {
+			r = ladder_row_at(v->lay, trace_arrival(e));
 			if (r > row)
 				row = r;
 		}

@@ -114,7 +114,8 @@ const char *narration_event(const struct view *v, size_t i, char *buf,
  * its moment (the first later step with a later time).  A scenario's
  * narration follows the event it is about, often behind a few others
  * of the same instant (the SYN, then the timer it arms), so every step
- * of that instant shows it.
+ * of that instant shows it.  The step itself is in the span because a
+ * state event may carry its narration (trace_narrates()).
  */
 static void narration_span(const struct view *v, size_t k, size_t *from,
     size_t *to)
@@ -124,7 +125,7 @@ static void narration_span(const struct view *v, size_t k, size_t *from,
 
 	while (j < v->nsteps && v->tr->ev[v->steps[j]].t == t)
 		j++;
-	*from = k == 0 ? 0 : v->steps[k] + 1;
+	*from = k == 0 ? 0 : v->steps[k];
 	*to = j < v->nsteps ? v->steps[j] : v->tr->nev;
 }
 
@@ -134,7 +135,7 @@ static bool narration_has(const struct view *v, size_t k)
 
 	narration_span(v, k, &from, &to);
 	for (size_t i = from; i < to; i++)
-		if (v->tr->ev[i].type == TRACE_NARRATION)
+		if (trace_narrates(&v->tr->ev[i]))
 			return true;
 	return false;
 }
@@ -160,7 +161,7 @@ void narration_draw(struct view *v, struct rect r)
 	for (size_t i = from; i < to && n < NARR_MAX_LINES; i++) {
 		const char *s;
 		int got;
-		if (v->tr->ev[i].type != TRACE_NARRATION)
+		if (!trace_narrates(&v->tr->ev[i]))
 			continue;
 		s = view_narration(v, i);
 		got = screen_wrap(s, r.w - 2 * margin, start + n, len + n,

@@ -134,8 +134,8 @@ static int64_t drill_target(const struct practice_question *q)
 			    !(tr->ev[i].u.seg.notes & NOTE_FORGED))
 				seg = (long)i;
 	if (seg >= 0 && !tr->ev[seg].u.seg.lost &&
-	    tr->ev[seg].u.seg.t_arrived != TRACE_T_NONE)
-		return tr->ev[seg].u.seg.t_arrived;
+	    trace_arrival(&tr->ev[seg]) != TRACE_T_NONE)
+		return trace_arrival(&tr->ev[seg]);
 	if (seg >= 0)
 		return tr->ev[seg].t;
 	return q->at < tr->nev ? tr->ev[q->at].t : q->t;

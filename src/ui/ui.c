@@ -120,8 +120,7 @@ static int64_t view_step_time(const struct view *v, size_t k)
 
 	if (e->type != TRACE_SEGMENT)
 		return t;
-	end = e->u.seg.lost || e->u.seg.t_arrived == TRACE_T_NONE
-	    ? t + view_hop(v, e) : e->u.seg.t_arrived;
+	end = e->u.seg.lost ? t + view_hop(v, e) : trace_arrival(e);
 	if (k + 1 < v->nsteps) {
 		int64_t next = v->tr->ev[v->steps[k + 1]].t;
 		if (end >= next)
@@ -143,13 +142,15 @@ void view_goto(struct view *v, size_t k)
 	v->hold_until = 0;
 }
 
-/* The narration text of event i in the view's language. */
+/* The narration said after event i (trace_narrates()) in the view's
+ * language, else in English. */
 const char *view_narration(const struct view *v, size_t i)
 {
 	const struct trace_event *e = &v->tr->ev[i];
-	const char *s = e->u.narr.text[v->lang];
+	const char *s = trace_narration(v->tr, e, v->lang);
+	const char *en = trace_narration(v->tr, e, 0);
 
-	return s && *s ? s : e->u.narr.text[0] ? e->u.narr.text[0] : "";
+	return s && *s ? s : en ? en : "";
 }
 
 /* ---- Playing what the player traced ---- */
@@ -259,15 +260,17 @@ static int view_play(struct view *v, struct scenario *sc, struct tv_error *err)
 /* ---- Playing ---- */
 
 /* Reading time for the narration of step k, 0 if it has none: people
- * read about 15 Latin or 7 Chinese characters a second, so by width. */
+ * read about 15 Latin or 7 Chinese characters a second, so by width.
+ * Its narration is the step's own (a state event's) and that of the
+ * narration events after it. */
 static double view_hold(const struct view *v, size_t k)
 {
 	size_t end = k + 1 < v->nsteps ? v->steps[k + 1] : v->tr->nev;
 	int cols = 0;
 	double secs;
 
-	for (size_t i = v->steps[k] + 1; i < end; i++)
-		if (v->tr->ev[i].type == TRACE_NARRATION)
+	for (size_t i = v->steps[k]; i < end; i++)
+		if (trace_narrates(&v->tr->ev[i]))
 			cols += screen_width(view_narration(v, i));
 	if (cols == 0)
 		return 0;
@@ -358,13 +361,13 @@ static void view_after_drop(struct view *v, int64_t branch, int side,
 		const struct trace_event *e = &v->tr->ev[i];
 		struct segment seg;
 		if (e->type != TRACE_SEGMENT || !e->u.seg.lost || e->t != branch ||
-		    (side < 0 ? e->u.seg.n != n : e->side != side))
+		    (side < 0 ? e->n != n : e->side != side))
 			continue;
 		trace_segment(v->tr, e, &seg);
 		ui_message(v, _("The %s's %s (segment %u, sent at %s) is lost now; "
 		    "the rest is played again. Space or n: see what TCP does; "
 		    "u: undo."), narration_side(e->side),
-		    seg_kind_name(segment_kind(&seg)), (unsigned)e->u.seg.n,
+		    seg_kind_name(segment_kind(&seg)), (unsigned)e->n,
 		    narration_time(branch, t, sizeof t));
 		return;
 	}
@@ -382,7 +385,7 @@ static long view_segment_at_cursor(const struct view *v)
 			continue;
 		if (i == cur)
 			return i;
-		if (e->u.seg.t_arrived != TRACE_T_NONE && e->u.seg.t_arrived > v->now)
+		if (trace_arrival(e) > v->now)
 			return i;
 	}
 	return -1;
@@ -400,7 +403,7 @@ static void view_drop(struct view *v, enum view_action a)
 			    "one with n or p, or use d c / d s."));
 			return;
 		}
-		uint32_t n = v->tr->ev[i].u.seg.n;
+		uint32_t n = v->tr->ev[i].n;
 		if (player_drop_segment(v->player, n, &branch) < 0) {
 			ui_message(v, "%s", _("That segment cannot be lost: it is "
 			    "lost already, or a third host forged it."));
@@ -468,8 +471,8 @@ static bool view_step_matches(const struct view *v, size_t k, const char *q)
 
 	if (view_contains(narration_event(v, v->steps[k], buf, sizeof buf), q))
 		return true;
-	for (size_t i = v->steps[k] + 1; i < end; i++)
-		if (v->tr->ev[i].type == TRACE_NARRATION &&
+	for (size_t i = v->steps[k]; i < end; i++)
+		if (trace_narrates(&v->tr->ev[i]) &&
 		    view_contains(view_narration(v, i), q))
 			return true;
 	return false;
