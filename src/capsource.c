@@ -37,10 +37,13 @@ static int cs_pump(void *ctx, char *why, size_t whylen)
 	size_t nev = cs->tr->nev, nconns = cs->tr->nconns;
 	long n = capture_poll(cs->cap, CS_BATCH, why, whylen);
 
-	conntrack_idle(cs->ct, cs_wall_us() - CS_LATE);
 	if (n < 0)
 		return -1;
-	return n > 0 || cs->tr->nev != nev || cs->tr->nconns != nconns;
+	/* Only once what waited has been read is the capture quiet. */
+	if (n < CS_BATCH)
+		conntrack_idle(cs->ct, cs_wall_us() - CS_LATE);
+	/* Other protocols' packets change nothing to show. */
+	return cs->tr->nev != nev || cs->tr->nconns != nconns;
 }
 
 static void cs_settle(void *ctx)
@@ -80,7 +83,8 @@ static int cs_pinned(void *ctx)
 }
 
 /* A name for a new file in the current directory that does not exist
- * yet: STEM-WHAT.pcap, else with -2, -3 ... */
+ * yet: STEM-WHAT.pcap, else with -2, -3 ...  -1 and errno when the
+ * directory cannot tell (no permission, as -Z's user). */
 static int cs_new_name(const struct capsource *cs, const char *what,
     char *path, size_t len)
 {
@@ -90,11 +94,15 @@ static int cs_new_name(const struct capsource *cs, const char *what,
 		if (k > 1)
 			snprintf(nth, sizeof nth, "-%d", k);
 		if (snprintf(path, len, "%s-%s%s.pcap", cs->stem, what, nth) >=
-		    (int)len)
+		    (int)len) {
+			errno = ENAMETOOLONG;
 			return -1;
-		if (access(path, F_OK) < 0 && errno == ENOENT)
-			return 0;
+		}
+		if (access(path, F_OK) == 0)
+			continue;
+		return errno == ENOENT ? 0 : -1;
 	}
+	errno = EEXIST;
 	return -1;
 }
 
@@ -124,8 +132,8 @@ static int cs_save(void *ctx, const int *conn, size_t n, const char *what,
 			seg[nseg++] = e->n;
 	}
 	if (cs_new_name(cs, what, path, sizeof path) < 0) {
-		snprintf(msg, msglen, _("Cannot find a free file name for "
-		    "%s-%s.pcap."), cs->stem, what);
+		snprintf(msg, msglen, _("Not saved: %s-%s.pcap: %s"), cs->stem,
+		    what, strerror(errno));
 		goto out;
 	}
 	if (capture_save(cs->cap, seg, nseg, path, &saved, err,

@@ -62,7 +62,10 @@ struct capture {
 	/* capture_watch(): every packet read, for capture_save(). */
 	pcap_dumper_t *spool;
 	bool over;		/* capture_poll() has nothing more to give */
-	char why[256];		/* and why, when it failed */
+	/* -r: the file as it was read, so that capture_save() reads the
+	 * same one again; not a regular file: never again. */
+	bool file_again;
+	struct stat file_st;
 	struct capture_report rep;
 };
 
@@ -248,6 +251,8 @@ struct capture *capture_open(const struct capture_opts *o,
 		}
 		/* libpcap says 1.0 for pcapng, 2.4 for classic pcap. */
 		c->pcapng = pcap_major_version(c->p) != 2;
+		c->file_again = fstat(fileno(pcap_file(c->p)), &c->file_st) == 0 &&
+		    S_ISREG(c->file_st.st_mode);
 		c->pos = c->pcapng ? ftell(pcap_file(c->p)) :
 		    CAP_PCAP_FILE_HEADER;
 	} else {
@@ -422,8 +427,8 @@ long capture_poll(struct capture *c, long max, char *err, size_t errlen)
 			break;
 		if (rc != 1) {
 			c->over = true;
-			snprintf(c->why, sizeof c->why, "%s: %s", c->name,
-			    rc == PCAP_ERROR ? pcap_geterr(c->p)
+			snprintf(c->rep.failed, sizeof c->rep.failed, "%s: %s",
+			    c->name, rc == PCAP_ERROR ? pcap_geterr(c->p)
 			    : "the capture ended");
 			break;
 		}
@@ -431,7 +436,7 @@ long capture_poll(struct capture *c, long max, char *err, size_t errlen)
 		n++;
 	}
 	if (n == 0 && c->over) {
-		snprintf(err, errlen, "%s", c->why);
+		snprintf(err, errlen, "%s", c->rep.failed);
 		return -1;
 	}
 	return n;
@@ -463,6 +468,7 @@ static pcap_t *cap_reopen(struct capture *c, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "", path[64];
 	struct bpf_program prog;
+	struct stat st;
 	pcap_t *p;
 
 	if (c->live) {
@@ -478,24 +484,39 @@ static pcap_t *cap_reopen(struct capture *c, char *err, size_t errlen)
 			    c->name, ebuf);
 		return p;
 	}
-	if (strcmp(c->file, "-") == 0) {
-		snprintf(err, errlen, "standard input cannot be read twice");
+	if (!c->file_again) {
+		snprintf(err, errlen, "%s cannot be read twice", c->name);
 		return NULL;
 	}
 	if ((p = pcap_open_offline(c->file, ebuf)) == NULL) {
 		snprintf(err, errlen, "%s", ebuf);
 		return NULL;
 	}
+	/* The same file, unchanged: else other packets would be counted. */
+	if (fstat(fileno(pcap_file(p)), &st) < 0 ||
+	    st.st_dev != c->file_st.st_dev || st.st_ino != c->file_st.st_ino ||
+	    st.st_size != c->file_st.st_size ||
+	    st.st_mtime != c->file_st.st_mtime) {
+		snprintf(err, errlen, "%s has changed since it was read",
+		    c->file);
+		pcap_close(p);
+		return NULL;
+	}
 	/* The same filter, so that the packets come in the same order and
 	 * number as the first time. */
 	if (c->filter != NULL) {
-		if (pcap_compile(p, &prog, c->filter, 1,
-		    PCAP_NETMASK_UNKNOWN) < 0 || pcap_setfilter(p, &prog) < 0) {
+		int rc = pcap_compile(p, &prog, c->filter, 1,
+		    PCAP_NETMASK_UNKNOWN);
+
+		if (rc == 0) {
+			rc = pcap_setfilter(p, &prog);
+			pcap_freecode(&prog);
+		}
+		if (rc < 0) {
 			snprintf(err, errlen, "%s: %s", c->file, pcap_geterr(p));
 			pcap_close(p);
 			return NULL;
 		}
-		pcap_freecode(&prog);
 	}
 	return p;
 }
@@ -547,12 +568,17 @@ int capture_save(struct capture *c, const uint32_t *seg, size_t n,
 			i++;
 		}
 	}
+	errno = 0;
 	failed = pcap_dump_flush(out) < 0 || ferror(pcap_dump_file(out));
-	saved_errno = errno;
+	saved_errno = errno ? errno : EIO;
 	pcap_dump_close(out);
 	pcap_close(in);
-	if (failed) {
-		snprintf(err, errlen, "%s: %s", path, strerror(saved_errno));
+	if (failed || *saved != n) {
+		if (failed)
+			snprintf(err, errlen, "%s: %s", path, strerror(saved_errno));
+		else
+			snprintf(err, errlen, "%s: %zu of the %zu packets were not "
+			    "found again", c->name, n - *saved, n);
 		savefile_abort(&sf);
 		return -1;
 	}

@@ -52,6 +52,8 @@ struct capture_report {
 	/* Live: pcap_stats() at the end. */
 	bool has_stats;
 	unsigned recv, drop, ifdrop;
+	/* Live, read by capture_poll(): the device failed, and why. */
+	char failed[256];
 };
 
 struct capture;
@@ -95,7 +97,8 @@ void capture_stats(struct capture *c, struct capture_report *rep);
  * (trace segment numbers, ascending), as they were captured: the file
  * is read again with the same filter, or the watched device's packets
  * are read back.  *saved says how many were written.  Not for standard
- * input, which cannot be read twice.
+ * input or a pipe, which cannot be read twice, nor for a file that has
+ * changed since it was read.
  */
 int capture_save(struct capture *c, const uint32_t *seg, size_t n,
     const char *path, size_t *saved, char *err, size_t errlen);

@@ -559,7 +559,10 @@ static int capture_summary(const struct options *o,
 	if (rep->has_stats)
 		fprintf(stderr, _("%s: %u packets received, %u dropped by the kernel, %u by the interface\n"),
 		    prog, rep->recv, rep->drop, rep->ifdrop);
-	return rep->damaged ? 1 : 0;
+	/* The view said it; the terminal it said it on is gone. */
+	if (rep->failed[0])
+		fprintf(stderr, "%s: %s\n", prog, rep->failed);
+	return rep->damaged || rep->failed[0] ? 1 : 0;
 }
 
 /*
@@ -612,8 +615,11 @@ static int view_capture(const struct options *o, struct capture *c,
 	char err[512];
 	int status = 0;
 
-	if (o->iface && capture_watch(c, err, sizeof err) < 0)
-		die(1, "%s", err);
+	/* Not die(): capture_close() must still tidy the -w file. */
+	if (o->iface && capture_watch(c, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return 1;
+	}
 	if (o->read_file) {
 		if (capture_run(c, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: %s\n", prog, err);

@@ -110,5 +110,11 @@ if [ "$(segments "$tmp/lifecycle-conn1-3.pcap")" = \
 else
 	bad "... the same segments as the filtered file"
 fi
+# A file that changed since it was read is not read again: its packets
+# would not be the ones on screen.
+touch -d '1 hour ago' "$pcap"
+keys filt w
+check filt 'Not saved: .*has changed since it was read' \
+	"w refuses a file that changed since it was read"
 
 exit $fail

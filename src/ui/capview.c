@@ -222,6 +222,8 @@ static void capview_refresh(struct view *v)
 	}
 	return;
 oom:
+	/* Nothing built from the old trace may stay on screen. */
+	capview_close(v);
 	ui_message(v, "%s", _("out of memory"));
 }
 
@@ -276,15 +278,16 @@ bool capview_wait(struct view *v, int ms)
 			return false;
 		if (ms >= 0 && start + ms / 1000.0 < until)
 			until = start + ms / 1000.0;
-		n = poll(pf, reading ? 2 : 1, (int)((until - now) * 1000) + 1);
+		/* A moment already past: look, do not wait (poll() would take
+		 * a negative timeout for ever). */
+		n = poll(pf, reading ? 2 : 1,
+		    until <= now ? 0 : (int)((until - now) * 1000) + 1);
 		/* Interrupted (a resize, a signal): the loop looks. */
 		if (n < 0 || pf[0].revents)
 			return true;
 		if (reading && (pf[1].revents || capview_clock() >= must_read)) {
 			capview_read(v);
-			if (!v->live)
-				return false;
-			if (v->shown_at >= now)
+			if (!v->live || v->shown_at >= now)
 				return false;
 		}
 	}
@@ -363,11 +366,11 @@ bool capview_key(struct view *v, enum view_action a)
 
 void capview_after_key(struct view *v, enum view_action a)
 {
-	if (a == A_FOLLOW || (v->mode != MODE_CONNLIST && v->mode != MODE_WATCH))
+	if (v->mode != MODE_CONNLIST && v->mode != MODE_WATCH)
 		return;
 	/* Moving decides: at the end the view follows, elsewhere it stays. */
-	if (v->live && a != A_NONE && a != A_SAVE && a != A_REDRAW &&
-	    a != A_HELP && a != A_INSPECT)
+	if (v->live && a != A_NONE && a != A_FOLLOW && a != A_SAVE &&
+	    a != A_REDRAW && a != A_HELP && a != A_INSPECT)
 		v->follow = capview_at_end(v) && !v->playing;
 	if (v->mode == MODE_CONNLIST)
 		capview_pin(v);

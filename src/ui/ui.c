@@ -775,9 +775,12 @@ static bool view_key(struct view *v, int r, wint_t ch)
 			clearok(curscr, TRUE);
 		break;
 	case MODE_SEARCH:
-		if (a == A_CHOOSE)
+		if (a == A_CHOOSE) {
 			view_search(v);
-		else if (a == A_CANCEL)
+			/* A match away from the end stops following. */
+			if (v->capture)
+				capview_after_key(v, a);
+		} else if (a == A_CANCEL)
 			v->mode = MODE_WATCH;
 		else if (a == A_ERASE)
 			view_search_erase(v);
@@ -1005,14 +1008,21 @@ static int view_loop(struct view *v)
 		view_draw(v);
 		/* Paused: sleep until a key (or a signal, or a resize). */
 		wait = v->playing ? view_frame_wait(v) : -1;
-		/* Live, packets wake the loop too. */
+		/* Live, packets wake the loop too.  A key or a resize that
+		 * came while reading or drawing may already be curses' and
+		 * out of poll()'s sight: ask curses first. */
 		if (v->capture && v->live) {
-			if (!capview_wait(v, wait))
-				continue;
-			wait = 0;
+			timeout(0);
+			r = get_wch(&ch);
+			if (r == ERR) {
+				if (!capview_wait(v, wait))
+					continue;
+				r = get_wch(&ch);
+			}
+		} else {
+			timeout(wait);
+			r = get_wch(&ch);
 		}
-		timeout(wait);
-		r = get_wch(&ch);
 		if (r == ERR || (r == KEY_CODE_YES && ch == KEY_RESIZE))
 			continue;
 		if (!view_key(v, r, ch))
