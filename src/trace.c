@@ -619,6 +619,17 @@ void trace_segment(const struct trace *tr, const struct trace_event *e,
 /* Look a value up in a name table; NULL when out of range. */
 #define NAME_OF(table, i) \
 	((unsigned)(i) < sizeof (table) / sizeof (table)[0] ? (table)[i] : NULL)
+/* The index of name in table, -1 if it is not there. */
+#define INDEX_OF(table, name) \
+	name_index(table, (int)(sizeof (table) / sizeof (table)[0]), name)
+
+static int name_index(const char *const *table, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(name, table[i]) == 0)
+			return i;
+	return -1;
+}
 
 static const char *const side_names[] = { "client", "server" };
 
@@ -692,11 +703,7 @@ const char *trace_timer_name(int timer)
 
 int trace_timer_parse(const char *name)
 {
-	for (int i = 0; i < TIMER_NKINDS; i++) {
-		if (strcmp(name, timer_names[i]) == 0)
-			return i;
-	}
-	return -1;
+	return INDEX_OF(timer_names, name);
 }
 
 const char *trace_timer_action_name(int action)
@@ -715,16 +722,12 @@ const char *app_call_name(int call)
 
 int app_call_parse(const char *name)
 {
-	for (int i = 0; i < APP_NCALLS; i++) {
-		if (strcmp(name, app_call_names[i]) == 0)
-			return i;
-	}
-	return -1;
+	return INDEX_OF(app_call_names, name);
 }
 
 const char *app_result_name(int result)
 {
 	if (result < 0 || result >= APP_NRESULTS)
 		return "?";
-	return app_result_names[result];
+	return app_result_names[result];	/* NULL for APP_PENDING */
 }
